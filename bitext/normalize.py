@@ -1,0 +1,285 @@
+"""Normalisation: from a reader's blocks to logical tables and rows, explaining each step.
+
+What it does, in order (each applied step is recorded as a :class:`~bitext.model.Step`):
+
+1. **Unicode**: NFC; non-breaking and narrow spaces become spaces; soft hyphens and
+   zero-width characters are removed; runs of whitespace collapse.
+2. **Tables joined across page breaks**: a table that follows another with no text in
+   between continues it (its header is empty or repeats the previous one).
+3. **Header and separator rows dropped**: ``|---|`` / ``--<TAB>--`` lines and repeats of
+   the table's header.
+4. **Continuation lines merged**: a row whose non-empty cells all start in lower case and
+   each continue an unfinished cell of the row above (no final punctuation, or a trailing
+   hyphen) completes that row. Extra leading empty cells (the Finnish seed's continuation
+   lines carry one more TAB) are dropped first.
+5. **Hyphenation**: a word split by a line break (``palvelu- päällikkö``) is rejoined, but
+   not before a conjunction (``Perhe- ja lähisuhdeväkivallan`` stays).
+6. **Merged first cell**: an empty first cell takes the key goal of the row above
+   (``Cell.raw`` keeps the empty original, ``Cell.inherited`` says so).
+7. **Parts**: a run of two or more paragraphs before a table starts a new part (the main
+   part, then each responsibility area); the last paragraph is the table's heading.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .errors import InputError
+from .model import Cell, Document, Part, RawDocument, RawRow, RawTable, Row, Source, Step, Table, TextBlock
+
+# Words after which a hyphen marks a shared compound part, not a line break
+# ("Perhe- ja lähisuhdeväkivallan", "daghems- och skolålder").
+CONJUNCTIONS = frozenset(
+    "ja sekä tai eli taikka ynnä och eller samt resp. respektive till and or und".split()
+)
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_BROKEN_WORD = re.compile(r"(?<=\w)- (?=([^\W\d_]+))")
+_FINAL = (".", "!", "?", ":", ";", ")", "]", "”", '"', "»")
+
+
+def clean_text(text: str) -> str:
+    """Unicode NFC, invisible characters removed, whitespace collapsed.
+
+    >>> clean_text("  Vi\\u00a0har\\u00ad  gjort\\n det ")
+    'Vi har gjort det'
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def rejoin_hyphenated(text: str) -> str:
+    """Rejoin words split by a line break, leaving ``X- ja Y`` constructions alone.
+
+    >>> rejoin_hyphenated("palvelu- päällikkö ja Perhe- ja lähisuhdeväkivallan")
+    'palvelupäällikkö ja Perhe- ja lähisuhdeväkivallan'
+    """
+
+    def join(m: re.Match[str]) -> str:
+        nxt = m.group(1)
+        if nxt.lower() in CONJUNCTIONS or not nxt[0].islower():
+            return m.group(0)
+        return ""
+
+    return _BROKEN_WORD.sub(join, text)
+
+
+def _unfinished(cell: str) -> bool:
+    return bool(cell) and (cell.endswith("-") or not cell.endswith(_FINAL))
+
+
+def _starts_lower(cell: str) -> bool:
+    first = next((ch for ch in cell if ch.isalnum()), "")
+    return bool(first) and (first.islower() or first.isdigit())
+
+
+def join_fragment(head: str, tail: str) -> str:
+    """Join a cell with its continuation; a trailing hyphen joins the word when safe.
+
+    >>> join_fragment("painon-", "hallinnassa ja terveydessä.")
+    'painonhallinnassa ja terveydessä.'
+    >>> join_fragment("osallistumis-", "ja vaikuttamismahdollisuuksia")
+    'osallistumis- ja vaikuttamismahdollisuuksia'
+    """
+    if not head:
+        return tail
+    if not tail:
+        return head
+    first = tail.split(" ", 1)[0]
+    if head.endswith("-") and head[-2:-1].isalpha() and first.lower() not in CONJUNCTIONS and _starts_lower(tail):
+        return head[:-1] + tail
+    return f"{head} {tail}"
+
+
+def continuation_offset(prev: tuple[str, ...], cells: tuple[str, ...], width: int) -> "int | None":
+    """How many leading cells to drop for ``cells`` to continue ``prev``; None if it does not.
+
+    A continuation has at least one non-empty cell, all starting in lower case, each under a
+    cell of ``prev`` that is unfinished.
+    """
+    extra = max(0, len(cells) - width)
+    # A line wider than the table most likely carries extra leading TABs: try those first.
+    for drop in range(extra, -1, -1):
+        if any(c for c in cells[:drop]):
+            continue
+        shifted = cells[drop:]
+        filled = [(i, c) for i, c in enumerate(shifted) if c]
+        if not filled or any(i >= width for i, _ in filled):
+            continue
+        if all(_starts_lower(c) and i < len(prev) and _unfinished(prev[i]) for i, c in filled):
+            return drop
+    return None
+
+
+@dataclass
+class _Table:
+    heading: str
+    header: tuple[str, ...]
+    source: Source
+    part: int
+    rows: list[tuple[list[str], Source, bool]] = field(default_factory=list)  # cells, source, after_break
+
+
+def _fit(cells: tuple[str, ...], width: int) -> list[str]:
+    """Pad or trim a row to ``width`` cells; overflow text goes into the last cell."""
+    out = list(cells[:width]) + [""] * max(0, width - len(cells))
+    overflow = [c for c in cells[width:] if c]
+    if overflow and width:
+        out[-1] = " ".join([out[-1], *overflow]).strip()
+    return out
+
+
+def normalize(raw: RawDocument) -> Document:
+    """Turn a reader's blocks into a :class:`~bitext.model.Document`, recording each step.
+
+    >>> from bitext.readers import read_raw
+    >>> doc = normalize(read_raw("data/loviisa_2021_sv.txt"))
+    >>> len(doc.rows), doc.rows[1].cells[0].inherited
+    (67, True)
+    """
+    steps: list[Step] = []
+    path = raw.path
+    tables: list[_Table] = []
+    parts: list[tuple[str, Source]] = []
+    pending: list[TextBlock] = []  # paragraphs since the last table
+
+    for block in raw.blocks:
+        if isinstance(block, TextBlock):
+            text = clean_text(block.text)
+            if text:
+                pending.append(TextBlock(text, block.source, block.level))
+            continue
+        _add_table(block, pending, tables, parts, steps, path)
+        pending = []
+
+    if not tables:
+        reason = "; ".join(raw.notes) or "no tables found"
+        raise InputError(path, f"{reason} (bitext compares table rows)")
+
+    doc_tables: list[Table] = []
+    part_tables: dict[int, list[int]] = {}
+    for t in tables:
+        rows = _logical_rows(t, steps)
+        if not rows:
+            continue
+        index = len(doc_tables)
+        width = len(t.header)
+        built = []
+        above = ""
+        for k, (cells, src) in enumerate(rows):
+            out = []
+            for c, text in enumerate(cells):
+                fixed = rejoin_hyphenated(text)
+                if fixed != text:
+                    steps.append(Step("hyphen_rejoined", src, f"column {c + 1}: {text!r} -> {fixed!r}"))
+                out.append(fixed)
+            first_raw = out[0] if out else ""
+            cell_objs = [Cell(t, t) for t in out]
+            if width and not first_raw and above:
+                cell_objs[0] = Cell(above, "", inherited=True)
+                steps.append(Step("merged_cell", src, f"column 1 empty: takes the key goal of the row above ({above[:40]!r})"))
+            elif first_raw:
+                above = first_raw
+            built.append(Row(tuple(cell_objs), src, t.part, index, k))
+        doc_tables.append(Table(index, t.part, t.heading, t.header, tuple(built), t.source))
+        part_tables.setdefault(t.part, []).append(index)
+
+    doc_parts = tuple(
+        Part(i, title, src, tuple(part_tables.get(i, ()))) for i, (title, src) in enumerate(parts)
+    )
+    return Document(path, raw.format, raw.encoding, doc_parts, tuple(doc_tables), tuple(steps), raw.notes)
+
+
+def _add_table(
+    block: RawTable,
+    pending: list[TextBlock],
+    tables: list[_Table],
+    parts: list[tuple[str, Source]],
+    steps: list[Step],
+    path: str,
+) -> None:
+    rows = [RawRow(tuple(clean_text(c) for c in r.cells), r.source, r.separator) for r in block.rows]
+    header: tuple[str, ...] = ()
+    if block.header_rows:
+        header = tuple(" ".join(p for p in parts_ if p) for parts_ in zip(*(r.cells for r in rows[: block.header_rows])))
+        for r in rows[: block.header_rows]:
+            steps.append(Step("header_dropped", r.source, "table header row"))
+        rows = rows[block.header_rows :]
+    prev = tables[-1] if tables else None
+    continues = (
+        prev is not None
+        and not pending
+        and (not any(header) or _same_header(header, prev.header) or not header)
+    )
+    if continues and prev is not None:
+        steps.append(Step("table_joined", block.source, "table continues the previous one across a page break"))
+        target = prev
+    else:
+        if not parts or len(pending) >= 2:
+            title_block = pending[0] if pending else None
+            title = title_block.text if title_block else ""
+            parts.append((title, title_block.source if title_block else Source(path)))
+        heading = pending[-1].text if pending else ""
+        if not any(header):
+            header = ()
+        target = _Table(heading, header, block.source, len(parts) - 1)
+        tables.append(target)
+    first = True
+    for r in rows:
+        if r.separator:
+            steps.append(Step("separator_dropped", r.source, "separator row"))
+            first = True
+            continue
+        if not any(r.cells):
+            continue
+        if target.header and _same_header(r.cells, target.header):
+            steps.append(Step("header_dropped", r.source, "repeated header row"))
+            first = True
+            continue
+        # A blank line before a TSV row, or the first row of a joined table, is a page break.
+        after_break = first and continues or _blank_before(r, target)
+        target.rows.append((list(r.cells), r.source, after_break))
+        first = False
+
+
+def _blank_before(r: RawRow, t: _Table) -> bool:
+    if not t.rows or not r.source.lines or not t.rows[-1][1].lines:
+        return False
+    return r.source.lines[0] > t.rows[-1][1].lines[-1] + 1
+
+
+def _same_header(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    def key(cells: tuple[str, ...]) -> list[str]:
+        return [re.sub(r"\W+", "", c).lower() for c in cells if c]
+
+    return bool(b) and key(a) == key(b)
+
+
+def _logical_rows(t: _Table, steps: list[Step]) -> list[tuple[list[str], Source]]:
+    width = len(t.header) or max((len(c) for c, _, _ in t.rows), default=0)
+    t.header = t.header or tuple("" for _ in range(width))
+    out: list[tuple[list[str], Source]] = []
+    for cells, src, after_break in t.rows:
+        tup = tuple(cells)
+        if out:
+            prev_cells, prev_src = out[-1]
+            drop = continuation_offset(tuple(prev_cells), tup, width)
+            many_empty = sum(1 for c in tup if not c) * 2 >= len(tup)
+            if drop is not None and (after_break or many_empty):
+                frag = _fit(tup[drop:], width)
+                merged = [join_fragment(a, b) for a, b in zip(prev_cells, frag)]
+                detail = "; ".join(f"column {i + 1} + {b[:30]!r}" for i, b in enumerate(frag) if b)
+                if drop:
+                    detail += f" ({drop} extra leading empty cell(s) dropped)"
+                steps.append(Step("continuation_merged", src, f"completes the row on line {prev_src.label}: {detail}"))
+                out[-1] = (merged, prev_src.merged(src))
+                continue
+        if len(tup) != width:
+            fitted = _fit(tup, width)
+            steps.append(Step("ragged_row", src, f"{len(tup)} cells where the table has {width}"))
+        else:
+            fitted = list(tup)
+        out.append((fitted, src))
+    return out

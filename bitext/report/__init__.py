@@ -1,0 +1,1 @@
+"""Reports: DataFrames, CSV/JSON/XLSX writers and the HTML report."""

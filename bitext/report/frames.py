@@ -1,0 +1,43 @@
+"""The alignment (and findings) as pandas DataFrames: the tabular contract other tools use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from ..model import Alignment, Row
+
+
+def _line(row: "Optional[Row]") -> "Optional[int]":
+    return row.source.line if row is not None else None
+
+
+def alignment_frame(alignment: "Alignment") -> pd.DataFrame:
+    """Columns: ``{a}_line, {b}_line, relation, score, {a}_c1..{a}_cN, {b}_c1..{b}_cN``,
+    then ``{a}_ref, {b}_ref`` (provenance label: ``32+36`` or ``p3 t1 r4``), ``content``,
+    ``anchors``, ``position``, ``shift``, ``note``. Line columns are nullable integers."""
+    a, b = alignment.prefixes
+    wa, wb = alignment.left.width, alignment.right.width
+    records = []
+    for link in alignment.links:
+        rec: dict = {
+            f"{a}_line": _line(link.left),
+            f"{b}_line": _line(link.right),
+            "relation": alignment.relation_name(link),
+            "score": link.score,
+        }
+        for prefix, row, width in ((a, link.left, wa), (b, link.right, wb)):
+            for c in range(width):
+                rec[f"{prefix}_c{c + 1}"] = row.cells[c].text if row is not None and c < len(row.cells) else ""
+        rec[f"{a}_ref"] = link.left.source.label if link.left is not None else ""
+        rec[f"{b}_ref"] = link.right.source.label if link.right is not None else ""
+        rec.update(content=link.content, anchors=link.anchors, position=link.position, shift=link.shift, note=link.note)
+        records.append(rec)
+    frame = pd.DataFrame.from_records(records)
+    if frame.empty:
+        return frame
+    for col in (f"{a}_line", f"{b}_line"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
