@@ -14,7 +14,7 @@ from typing import Optional, Union
 
 from .embed import Embedder, EmbeddingCache, Encoder, Progress, get_encoder
 from .language import detect_document, order_pair
-from .model import Alignment, Document
+from .model import Alignment, CheckResult, Document
 from .normalize import normalize
 from .readers import read_raw
 
@@ -91,3 +91,33 @@ def align(
         "inputs": [left.path, right.path],
     }
     return Alignment(left, right, tuple(links), settings, measured)
+
+
+def check(
+    first: Union[PathLike, Document],
+    second: Union[PathLike, Document],
+    **options,
+) -> CheckResult:
+    """Align two language versions and check where they disagree.
+
+    Takes the same options as :func:`align`. The result has ``findings_frame()``,
+    ``alignment_frame()``, ``to_html()``, ``to_json()``, ``to_xlsx(path)`` and
+    ``passed(fail_on=...)``.
+
+    >>> result = check("data/loviisa_2021_sv.txt", "data/loviisa_2021_fi.txt")
+    >>> sorted(result.findings_frame().columns)[:3]
+    ['column', 'evidence', 'fi_line']
+    """
+    import time
+
+    from .checks import run_checks
+
+    start = time.perf_counter()
+    alignment = align(first, second, **options)
+    aligned = time.perf_counter()
+    findings = run_checks(alignment)
+    done = time.perf_counter()
+    from .checks import SETTINGS as check_settings
+
+    settings = {**alignment.settings, "checks": dict(check_settings)}
+    return CheckResult(alignment, findings, settings, {"align_s": aligned - start, "check_s": done - aligned})

@@ -46,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("-o", "--output", default="-", help="CSV file to write (default: standard output)")
     p.set_defaults(run=cmd_align)
+
+    p = sub.add_parser("check", help="align, then report where the two versions disagree")
+    _common(p)
+    p.add_argument("--json", metavar="FILE", help="write the JSON report (alignment, findings, summary, settings)")
+    p.add_argument("--csv", metavar="FILE", help="write the findings as CSV")
+    p.add_argument("--xlsx", metavar="FILE", help="write the XLSX report (side by side + findings)")
+    p.add_argument("--html", metavar="FILE", help="write the self-contained HTML report")
+    p.add_argument("--alignment", metavar="FILE", help="also write the alignment CSV")
+    p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="warning", help="exit 1 when a finding is at least this severe (default: warning)")
+    p.set_defaults(run=cmd_check)
     for extra in _EXTRA_COMMANDS:
         extra(sub)
     return parser
@@ -108,6 +118,51 @@ def cmd_align(args: argparse.Namespace) -> int:
         a, b = alignment.prefixes
         print(f"bitext: {alignment.left.path} ({a}) ↔ {alignment.right.path} ({b}): {summary}", file=sys.stderr)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .api import check
+
+    outputs = [getattr(args, k) for k in ("json", "csv", "xlsx", "html", "alignment") if getattr(args, k)]
+    for out in outputs:
+        _check_output(out, [args.first, args.second])
+    result = check(
+        args.first,
+        args.second,
+        model=args.model,
+        same_language=args.same_language,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+        threshold=args.threshold,
+        progress=_progress(args),
+    )
+    if args.json:
+        Path(args.json).write_text(result.to_json(), encoding="utf-8")
+    if args.csv:
+        result.findings_frame().to_csv(args.csv, index=False)
+    if args.xlsx:
+        result.to_xlsx(args.xlsx)
+    if args.html:
+        Path(args.html).write_text(result.to_html(), encoding="utf-8")
+    if args.alignment:
+        result.alignment_frame().to_csv(args.alignment, index=False)
+    passed = result.passed(args.fail_on)
+    if not args.quiet:
+        print(_summary_text(result, args.fail_on, passed), file=sys.stderr)
+    return 0 if passed else 1
+
+
+def _summary_text(result, fail_on: str, passed: bool) -> str:  # type: ignore[no-untyped-def]
+    s = result.summary()
+    a, b = result.alignment.prefixes
+    lines = [
+        f"bitext: {result.alignment.left.path} ({a}, {s['rows'][a]} rows) ↔ {result.alignment.right.path} ({b}, {s['rows'][b]} rows)",
+        "  links: " + ", ".join(f"{v} {k}" for k, v in s["links"].items()),
+        "  findings: " + (", ".join(f"{v} {k}" for k, v in s["by_severity"].items()) if s["findings"] else "none"),
+    ]
+    lines += [f"    {kind}: {n}" for kind, n in s["by_kind"].items()]
+    lines.append(f"  {'PASSED' if passed else 'FAILED'} (--fail-on {fail_on})")
+    return "\n".join(lines)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

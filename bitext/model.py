@@ -256,3 +256,96 @@ class Alignment:
         from .report.frames import alignment_frame
 
         return alignment_frame(self)
+
+
+SEVERITIES = ("error", "warning", "info")
+FAIL_ON = ("error", "warning", "info", "never")
+
+# The finding vocabulary (a contract: reports, evaluation and pipelines key on it).
+KINDS = (
+    "missing_row",
+    "cell_mismatch",
+    "number_mismatch",
+    "empty_cell",
+    "column_shift",
+    "wrong_language",
+    "untranslated",
+    "truncated",
+    "duplicate_row",
+    "inconsistent_translation",
+    "missing_section",
+    "section_order",
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """An alignment and the findings on it, with the settings that produced them.
+
+    >>> import bitext
+    >>> result = bitext.check("data/loviisa_2021_sv.txt", "data/loviisa_2021_fi.txt")
+    >>> result.passed(fail_on="never")
+    True
+    """
+
+    alignment: Alignment
+    findings: tuple[Finding, ...]
+    settings: dict = field(default_factory=dict, compare=False, hash=False)
+    timings: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def passed(self, fail_on: str = "warning") -> bool:
+        """True when no finding is at least as severe as ``fail_on`` (``never``: always)."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}")
+        if fail_on == "never":
+            return True
+        worst = SEVERITIES.index(fail_on)
+        return not any(SEVERITIES.index(f.severity) <= worst for f in self.findings)
+
+    def summary(self) -> dict:
+        """Counts by kind and by severity."""
+        by_kind: dict[str, int] = {}
+        by_sev = {s: 0 for s in SEVERITIES}
+        for f in self.findings:
+            by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
+            by_sev[f.severity] += 1
+        links = self.alignment.links
+        return {
+            "rows": {
+                self.alignment.prefixes[0]: len(self.alignment.left.rows),
+                self.alignment.prefixes[1]: len(self.alignment.right.rows),
+            },
+            "links": {r: sum(1 for l in links if self.alignment.relation_name(l) == r) for r in sorted({self.alignment.relation_name(l) for l in links})},
+            "findings": len(self.findings),
+            "by_kind": dict(sorted(by_kind.items())),
+            "by_severity": by_sev,
+        }
+
+    def alignment_frame(self):  # -> pandas.DataFrame
+        """The alignment, as :meth:`Alignment.to_frame`."""
+        return self.alignment.to_frame()
+
+    def findings_frame(self):  # -> pandas.DataFrame
+        """One row per finding: ``kind, severity, sv_line, fi_line, column, message``, the
+        refs, and the evidence as JSON text."""
+        from .report.frames import findings_frame
+
+        return findings_frame(self)
+
+    def to_json(self, indent: "int | None" = 1) -> str:
+        """``{"settings", "summary", "alignment", "findings"}`` as a JSON string."""
+        from .report.json_report import to_json
+
+        return to_json(self, indent=indent)
+
+    def to_html(self) -> str:
+        """A self-contained HTML report: both versions side by side, findings highlighted."""
+        from .report.html import render_html
+
+        return render_html(self)
+
+    def to_xlsx(self, path: str) -> None:
+        """Write the side-by-side sheet and the findings sheet to ``path``."""
+        from .report.xlsx import write_xlsx
+
+        write_xlsx(self, path)

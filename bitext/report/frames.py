@@ -41,3 +41,30 @@ def alignment_frame(alignment: "Alignment") -> pd.DataFrame:
     for col in (f"{a}_line", f"{b}_line"):
         frame[col] = frame[col].astype("Int64")
     return frame
+
+
+def findings_frame(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Columns: ``kind, severity, {a}_line, {b}_line, column, message, {a}_ref, {b}_ref,
+    evidence`` (JSON text). Fixed columns even when there are no findings."""
+    import json
+
+    a, b = result.alignment.prefixes
+    cols = ["kind", "severity", f"{a}_line", f"{b}_line", "column", "message", f"{a}_ref", f"{b}_ref", "evidence"]
+    records = [
+        {
+            "kind": f.kind,
+            "severity": f.severity,
+            f"{a}_line": _line(f.left),
+            f"{b}_line": _line(f.right),
+            "column": f.column,
+            "message": f.message,
+            f"{a}_ref": f.left.source.label if f.left is not None else "",
+            f"{b}_ref": f.right.source.label if f.right is not None else "",
+            "evidence": json.dumps(f.evidence, ensure_ascii=False, sort_keys=True, default=str),
+        }
+        for f in result.findings
+    ]
+    frame = pd.DataFrame.from_records(records, columns=cols)
+    for col in (f"{a}_line", f"{b}_line", "column"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
