@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Later commands (check, eval, bench) register themselves here to keep this module thin.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [lambda sub: __import__("bitext.evaluate", fromlist=["register"]).register(sub), lambda sub: __import__("bitext.bench", fromlist=["register"]).register(sub)]
 
 
 def _progress(args: argparse.Namespace) -> Optional[Callable[[int, int], None]]:
