@@ -12,6 +12,7 @@ import os
 from importlib.metadata import PackageNotFoundError, version
 from typing import Optional, Union
 
+from .errors import UsageError
 from .embed import Embedder, EmbeddingCache, Encoder, Progress, get_encoder
 from .language import detect_document, order_pair
 from .model import Alignment, CheckResult, Document
@@ -79,6 +80,7 @@ def align(
         return emb(texts, progress)
 
     links, measured = align_step.align_documents(left, right, embed, threshold=thr)
+    _check_related(left, right, links)
     settings = {
         "bitext": bitext_version(),
         "model": emb.encoder.name,
@@ -91,6 +93,20 @@ def align(
         "inputs": [left.path, right.path],
     }
     return Alignment(left, right, tuple(links), settings, measured)
+
+
+# Under this share of rows paired, the inputs are not two versions of one document.
+MIN_MATCHED_SHARE = 0.2
+
+
+def _check_related(left: Document, right: Document, links) -> None:  # type: ignore[no-untyped-def]
+    smaller = min(len(left.rows), len(right.rows))
+    matched = sum(1 for link in links if link.relation == "match")
+    if smaller >= 3 and matched < MIN_MATCHED_SHARE * smaller:
+        raise UsageError(
+            f"{left.path} and {right.path} do not look like two versions of one document: "
+            f"only {matched} of {smaller} rows align"
+        )
 
 
 def check(

@@ -34,6 +34,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache-dir", default=None, help="embedding cache directory (default: $BITEXT_CACHE_DIR or the platform cache dir)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     p.add_argument("--threshold", type=float, default=None, help="row score under which a pair is split into one-sided rows")
+    p.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress or summary")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,7 @@ from .errors import DependencyError
 
 log = logging.getLogger(__name__)
 
+MAX_EMBED_CHARS = 2000  # about 500 tokens: the encoder's window
 Progress = Optional[Callable[[int, int], None]]  # (done, total)
 
 
@@ -230,11 +231,13 @@ class Embedder:
                 log.warning("embedding cache %s unusable (%s); continuing without it", self.cache.path, exc)
                 self.cache = None
         todo = [t for t in wanted if t not in self._memory]
+        # A megabyte-long cell would take minutes to embed and its meaning is set by its
+        # start: embed a bounded prefix (the cache is still keyed by the full text).
         # Similar lengths in a batch waste less padding (as sentence-transformers does).
         todo.sort(key=len)
         for start in range(0, len(todo), self.batch_size):
             batch = todo[start : start + self.batch_size]
-            vecs = self.encoder.encode(batch)
+            vecs = self.encoder.encode([t[:MAX_EMBED_CHARS] for t in batch])
             for text, vec in zip(batch, vecs):
                 self._memory[text] = vec
             self.misses += len(batch)
