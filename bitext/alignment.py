@@ -51,6 +51,10 @@ LEFTOVER_THRESHOLD = 0.55
 MAX_SHIFT = 1
 SHIFT_PENALTY = 0.08
 SEED = 0
+# Blocks up to this many row pairs are scored whole and solved exactly (Hungarian); larger
+# ones are scored on candidate pairs only and paired greedily, so memory stays linear.
+DENSE_LIMIT = 250_000
+GROUP_DENSE_LIMIT = 400  # part or table pairs scored exhaustively
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -103,6 +107,7 @@ class Model:
     row_calibration: ColumnCalibration
     left_anchors: list[frozenset[str]]
     right_anchors: list[frozenset[str]]
+    anchor_matrices: tuple = field(default=(), repr=False)  # (left, right) sparse row x token incidence
     part_pairs: list[tuple[int, int, float]] = field(default_factory=list)
     table_pairs: list[tuple[int, int, float]] = field(default_factory=list)
 
@@ -171,6 +176,38 @@ def anchor_sets(left: Document, right: Document) -> tuple[list[frozenset[str]], 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> Optional[float]:
     union = a | b
     return len(a & b) / len(union) if union else None
+
+
+def anchor_matrices(la: list[frozenset[str]], ra: list[frozenset[str]]):  # type: ignore[no-untyped-def]
+    """Row × token incidence matrices (sparse), so anchor overlaps of whole blocks or of
+    candidate pairs are matrix products, not Python loops."""
+    from scipy.sparse import csr_matrix
+
+    vocab = {t: k for k, t in enumerate(sorted(set().union(*la, *ra)))}
+
+    def build(sets: list[frozenset[str]]):  # type: ignore[no-untyped-def]
+        rows = [k for k, toks in enumerate(sets) for _ in toks]
+        cols = [vocab[t] for toks in sets for t in sorted(toks)]
+        return csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(sets), max(len(vocab), 1)))
+
+    return build(la), build(ra)
+
+
+def _anchor_scores(model: "Model", li: np.ndarray, rj: np.ndarray, pairs: bool) -> np.ndarray:
+    """Jaccard of anchors: for the block li × rj, or for the pairs (li[k], rj[k]); NaN
+    where neither row has anchors."""
+    A, B = model.anchor_matrices
+    A, B = A[li], B[rj]
+    na = np.asarray(A.sum(axis=1)).ravel()
+    nb = np.asarray(B.sum(axis=1)).ravel()
+    if pairs:
+        inter = np.asarray(A.multiply(B).sum(axis=1)).ravel()
+        union = na + nb - inter
+    else:
+        inter = (A @ B.T).toarray()
+        union = na[:, None] + nb[None, :] - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(union > 0, inter / np.maximum(union, 1), np.nan)
 
 
 # --- calibration -------------------------------------------------------------------------------
@@ -251,16 +288,98 @@ def score_block(
     content, shift = content_block(model, li, rj)
     position = 1.0 - np.abs(np.asarray(lpos)[:, None] - np.asarray(rpos)[None, :])
     position = position * position_weight
-    anchors = np.full(content.shape, np.nan)
-    for a, i in enumerate(li):
-        for b, j in enumerate(rj):
-            val = _jaccard(model.left_anchors[i], model.right_anchors[j])
-            if val is not None:
-                anchors[a, b] = val
+    anchors = _anchor_scores(model, np.asarray(li), np.asarray(rj), pairs=False)
+    return _combine(content, anchors, position, shift)
+
+
+def _combine(content: np.ndarray, anchors: np.ndarray, position: np.ndarray, shift: np.ndarray) -> dict[str, np.ndarray]:
     has_anchor = ~np.isnan(anchors)
     num = WEIGHTS["content"] * content + WEIGHTS["position"] * position + np.where(has_anchor, WEIGHTS["anchors"] * np.nan_to_num(anchors), 0.0)
     den = WEIGHTS["content"] + WEIGHTS["position"] + np.where(has_anchor, WEIGHTS["anchors"], 0.0)
     return {"score": num / den, "content": content, "anchors": anchors, "position": position, "shift": shift}
+
+
+def content_pairs(model: Model, pi: np.ndarray, pj: np.ndarray, chunk: int = 20000) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`content_block` for a list of pairs (left pi[k], right pj[k]), in chunks."""
+    best = np.full(len(pi), -1.0)
+    shift = np.zeros(len(pi), dtype=int)
+    width = model.left.cells.shape[1]
+    for start in range(0, len(pi), chunk):
+        a, b = pi[start : start + chunk], pj[start : start + chunk]
+        L, Lm = model.left.cells[a], model.left.mask[a]
+        R, Rm = model.right.cells[b], model.right.mask[b]
+        cur = np.full(len(a), -1.0)
+        cur_s = np.zeros(len(a), dtype=int)
+        for s in range(-MAX_SHIFT, MAX_SHIFT + 1):
+            num = np.zeros(len(a))
+            den = np.zeros(len(a))
+            for c in range(width):
+                c2 = c + s
+                if not 0 <= c2 < width:
+                    continue
+                both = Lm[:, c] & Rm[:, c2]
+                den += Lm[:, c] | Rm[:, c2]
+                cos = np.einsum("pd,pd->p", L[:, c], R[:, c2])
+                num += np.where(both, model.columns[c].scale(cos), 0.0)
+            val = np.where(den > 0, num / np.maximum(den, 1), 0.0)
+            if s:
+                val = np.where(den >= 3, val - SHIFT_PENALTY, -1.0)
+            better = val > cur + 1e-9
+            cur = np.where(better, val, cur)
+            cur_s = np.where(better, s, cur_s)
+        best[start : start + chunk] = cur
+        shift[start : start + chunk] = cur_s
+    return np.clip(best, 0.0, 1.0), shift
+
+
+def candidate_pairs(model: Model, li: Sequence[int], rj: Sequence[int], lpos: Sequence[float], rpos: Sequence[float], k: int = 8, chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs for a large block, without its n × m matrix: each left row's ``k``
+    most similar right rows (row vectors, computed chunk by chunk) plus the right rows at
+    about the same relative position (a band around the diagonal). Returns block indices."""
+    li_a, rj_a = np.asarray(li), np.asarray(rj)
+    R = model.right.rows[rj_a]
+    rpos_a = np.asarray(rpos)
+    order = np.argsort(rpos_a, kind="stable")
+    band = max(3, int(0.01 * len(rj_a)))
+    out_a, out_b = [], []
+    kk = min(k, len(rj_a))
+    for start in range(0, len(li_a), chunk):
+        sims = model.left.rows[li_a[start : start + chunk]] @ R.T
+        top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+        for off in range(top.shape[0]):
+            a = start + off
+            at = int(np.searchsorted(rpos_a[order], lpos[a]))
+            near = order[max(0, at - band) : at + band]
+            cands = np.unique(np.concatenate([top[off], near]))
+            out_a.append(np.full(len(cands), a))
+            out_b.append(cands)
+    return np.concatenate(out_a), np.concatenate(out_b)
+
+
+def score_pairs(model: Model, li: Sequence[int], rj: Sequence[int], pa: np.ndarray, pb: np.ndarray, lpos: Sequence[float], rpos: Sequence[float], position_weight: float = 1.0) -> dict[str, np.ndarray]:
+    """Row scores of candidate pairs (block indices pa, pb), with their components."""
+    gi, gj = np.asarray(li)[pa], np.asarray(rj)[pb]
+    content, shift = content_pairs(model, gi, gj)
+    position = (1.0 - np.abs(np.asarray(lpos)[pa] - np.asarray(rpos)[pb])) * position_weight
+    anchors = _anchor_scores(model, gi, gj, pairs=True)
+    return _combine(content, anchors, position, shift)
+
+
+def _greedy(score: np.ndarray, pa: np.ndarray, pb: np.ndarray, threshold: float) -> list[int]:
+    """One-to-one pairs by descending score (ties by position: stable); indices into pa/pb."""
+    order = np.lexsort((pb, pa, -score))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    keep = []
+    for k in order:
+        if score[k] < threshold:
+            break
+        a, b = int(pa[k]), int(pb[k])
+        if a not in used_a and b not in used_b:
+            used_a.add(a)
+            used_b.add(b)
+            keep.append(int(k))
+    return keep
 
 
 def _assign(score: np.ndarray) -> list[tuple[int, int]]:
@@ -278,8 +397,15 @@ def _coverage(model: Model, li: Sequence[int], rj: Sequence[int]) -> float:
     both ways)."""
     if not li or not rj:
         return 0.0
-    sims = model.row_calibration.scale(model.left.rows[list(li)] @ model.right.rows[list(rj)].T)
-    return float((sims.max(axis=1).mean() + sims.max(axis=0).mean()) / 2)
+    R = model.right.rows[list(rj)]
+    best_l = []
+    best_r = np.full(len(rj), -1.0)
+    for start in range(0, len(li), 1024):  # chunks: never the whole n × m matrix
+        sims = model.left.rows[list(li[start : start + 1024])] @ R.T
+        best_l.append(sims.max(axis=1))
+        best_r = np.maximum(best_r, sims.max(axis=0))
+    cal = model.row_calibration.scale
+    return float((cal(np.concatenate(best_l)).mean() + cal(best_r).mean()) / 2)
 
 
 def _group_score(model: Model, li: Sequence[int], rj: Sequence[int], title_sim: float, pos: float, title_weight: float) -> float:
@@ -287,6 +413,26 @@ def _group_score(model: Model, li: Sequence[int], rj: Sequence[int], title_sim: 
     cover = _coverage(model, li, rj)
     w_cover = 0.7 - title_weight
     return w_cover * cover + title_weight * title_sim + 0.2 * pos + 0.1 * size
+
+
+def _group_candidates(model: Model, groups_l: list[list[int]], groups_r: list[list[int]], k: int = 5) -> list[tuple[int, int]]:
+    """Which group pairs to score: all of them for a few groups; with many, each group's
+    ``k`` nearest by centroid plus its neighbours by position (never all P × Q)."""
+    nl, nr = len(groups_l), len(groups_r)
+    if nl * nr <= GROUP_DENSE_LIMIT:
+        return [(a, b) for a in range(nl) for b in range(nr)]
+
+    def centroids(groups: list[list[int]], rows: np.ndarray) -> np.ndarray:
+        c = np.array([rows[g].mean(axis=0) if g else np.zeros(rows.shape[1]) for g in groups])
+        return c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)
+
+    sims = centroids(groups_l, model.left.rows) @ centroids(groups_r, model.right.rows).T
+    out = set()
+    for a in range(nl):
+        out.update((a, int(b)) for b in np.argsort(-sims[a], kind="stable")[:k])
+        at = round(_relpos(a, nl) * (nr - 1))
+        out.update((a, b) for b in range(max(0, at - 2), min(nr, at + 3)))
+    return sorted(out)
 
 
 def _pair_groups(
@@ -301,13 +447,12 @@ def _pair_groups(
     nl, nr = len(groups_l), len(groups_r)
     if not nl or not nr:
         return []
-    score = np.zeros((nl, nr))
-    for a in range(nl):
-        for b in range(nr):
-            ta, tb = titles_l[a], titles_r[b]
-            tsim = float(model.row_calibration.scale(np.array(ta @ tb))) if ta is not None and tb is not None else 0.0
-            pos = 1.0 - abs(_relpos(a, nl) - _relpos(b, nr))
-            score[a, b] = _group_score(model, groups_l[a], groups_r[b], tsim, pos, title_weight)
+    score = np.full((nl, nr), -1.0)
+    for a, b in _group_candidates(model, groups_l, groups_r):
+        ta, tb = titles_l[a], titles_r[b]
+        tsim = float(model.row_calibration.scale(np.array(ta @ tb))) if ta is not None and tb is not None else 0.0
+        pos = 1.0 - abs(_relpos(a, nl) - _relpos(b, nr))
+        score[a, b] = _group_score(model, groups_l[a], groups_r[b], tsim, pos, title_weight)
     return [(a, b, float(score[a, b])) for a, b in _assign(score) if score[a, b] >= threshold]
 
 
@@ -333,7 +478,7 @@ def align_documents(
     lv, rv = Vectors.build(left, table, width, dim), Vectors.build(right, table, width, dim)
     rng = np.random.default_rng(SEED)
     la, ra = anchor_sets(left, right)
-    model = Model(lv, rv, calibrate_columns(left, right, table, width), _calibrate(lv.rows, rv.rows, rng), la, ra)
+    model = Model(lv, rv, calibrate_columns(left, right, table, width), _calibrate(lv.rows, rv.rows, rng), la, ra, anchor_matrices(la, ra))
 
     lrows, rrows = left.rows, right.rows
     lindex = {id(r): k for k, r in enumerate(lrows)}
@@ -360,11 +505,17 @@ def align_documents(
     def take(li: list[int], rj: list[int], lpos: list[float], rpos: list[float], thr: float, pw: float = 1.0) -> None:
         if not li or not rj:
             return
-        s = score_block(model, li, rj, lpos, rpos, pw)
-        for a, b in _assign(s["score"]):
-            if s["score"][a, b] >= thr:
-                comp = {k: float(v[a, b]) for k, v in s.items()}
-                matched[li[a]] = (rj[b], comp)
+        if len(li) * len(rj) <= DENSE_LIMIT:
+            s = score_block(model, li, rj, lpos, rpos, pw)
+            for a, b in _assign(s["score"]):
+                if s["score"][a, b] >= thr:
+                    matched[li[a]] = (rj[b], {k: float(v[a, b]) for k, v in s.items()})
+            return
+        # Large block: candidate pairs only (top-k + diagonal band), greedy one-to-one.
+        pa, pb = candidate_pairs(model, li, rj, lpos, rpos)
+        s = score_pairs(model, li, rj, pa, pb, lpos, rpos, pw)
+        for k in _greedy(s["score"], pa, pb, thr):
+            matched[li[int(pa[k])]] = (rj[int(pb[k])], {name: float(v[k]) for name, v in s.items()})
 
     for pl, pr, _ in part_pairs:
         tl, tr = list(left.parts[pl].tables), list(right.parts[pr].tables)

@@ -445,7 +445,7 @@ def check_cell_mismatch(ctx: Context) -> Iterator[Finding]:
             continue
         L = np.array([vecs["left"][c][t] for t in lt])
         R = np.array([vecs["right"][c][t] for t in rt])
-        sims = L @ R.T
+        (best_a, arg_a), (best_b, arg_b) = _best_partners(L, R)
         li = {t: k for k, t in enumerate(lt)}
         ri = {t: k for k, t in enumerate(rt)}
         for link in ctx.aligned:
@@ -453,10 +453,10 @@ def check_cell_mismatch(ctx: Context) -> Iterator[Finding]:
             if not a.text or not b.text or (a.inherited and b.inherited):
                 continue
             x, y = li[a.text], ri[b.text]
-            cos = float(sims[x, y])
+            cos = float(L[x] @ R[y])
             z = (cos - med) / spread
-            best_for_a, best_for_b = int(sims[x].argmax()), int(sims[:, y].argmax())
-            if z < Z_LOW and cos + MARGIN < sims[x, best_for_a] and cos + MARGIN < sims[best_for_b, y]:
+            best_for_a, best_for_b = int(arg_a[x]), int(arg_b[y])
+            if z < Z_LOW and cos + MARGIN < best_a[x] and cos + MARGIN < best_b[y]:
                 yield _finding(
                     "cell_mismatch",
                     "warning",
@@ -472,6 +472,21 @@ def check_cell_mismatch(ctx: Context) -> Iterator[Finding]:
                         f"closer_{ctx.alignment.prefixes[0]}": lt[best_for_b],
                     },
                 )
+
+
+def _best_partners(L: np.ndarray, R: np.ndarray, chunk: int = 1024):  # type: ignore[no-untyped-def]
+    """Each row's best cosine (and which) in the other set, both ways, chunk by chunk."""
+    best_a, arg_a = np.empty(len(L)), np.empty(len(L), dtype=int)
+    best_b, arg_b = np.full(len(R), -2.0), np.zeros(len(R), dtype=int)
+    for start in range(0, len(L), chunk):
+        sims = L[start : start + chunk] @ R.T
+        best_a[start : start + chunk] = sims.max(axis=1)
+        arg_a[start : start + chunk] = sims.argmax(axis=1)
+        col_best = sims.max(axis=0)
+        better = col_best > best_b
+        arg_b = np.where(better, sims.argmax(axis=0) + start, arg_b)
+        best_b = np.where(better, col_best, best_b)
+    return (best_a, arg_a), (best_b, arg_b)
 
 
 def _translation_memory(ctx: Context, c: int, side: int) -> dict[str, Counter]:

@@ -118,3 +118,17 @@ def test_unrelated_rows_are_not_forced_together(tmp_path):
     fi = edited(FI, tmp_path / "fi.txt", replace_line(52, unrelated))
     al = bitext.align(SV, fi)
     assert ("left_only", 60) in one_sided(al) and ("right_only", 52) in one_sided(al)
+
+
+def test_large_document_path_gives_the_same_links(monkeypatch, seed_alignment):
+    """The candidate-pair path (top-k + band, greedy) used for large blocks, forced on the
+    seed pair, finds the same links as the exact path."""
+    from bitext import alignment
+
+    monkeypatch.setattr(alignment, "DENSE_LIMIT", 0)
+    monkeypatch.setattr(alignment, "GROUP_DENSE_LIMIT", 0)
+    al = bitext.align(SV, FI)
+    assert pairs(al) == pairs(seed_alignment)
+    got = {(l.left.source.line, l.right.source.line): l.score for l in al.links}
+    want = {(l.left.source.line, l.right.source.line): l.score for l in seed_alignment.links}
+    assert all(abs(got[k] - want[k]) < 1e-6 for k in want)
