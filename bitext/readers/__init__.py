@@ -1,8 +1,13 @@
 """Readers: ``read_raw(path) -> RawDocument``, the format chosen by content and suffix.
 
-Each format is a module with ``parse(path, text, encoding)`` (text formats) or
-``read(path)`` (binary formats). A new format registers itself in :data:`BINARY_READERS`
-(by suffix and magic bytes) or :data:`TEXT_PARSERS`.
+Each format is a module with ``parse(path, text, encoding)`` (text formats: Markdown, TSV,
+HTML, CSV) or ``read(path, data)`` (binary formats: DOCX, XLSX, PDF). A new format registers
+itself in :data:`BINARY_READERS` (by suffix and magic bytes) or :data:`TEXT_PARSERS`.
+
+The content decides first: a DOCX named ``.txt`` is read as DOCX. A file whose suffix names a
+binary format but whose content is not that format is an error (a ``.docx`` that is really
+text, a ``.pdf`` that is garbage); so are images, old binary Office files, password-protected
+Office files and OpenDocument files, each with a message that says what to do.
 """
 
 from __future__ import annotations
@@ -12,23 +17,48 @@ from typing import Callable
 
 from ..errors import InputError
 from ..model import RawDocument
-from . import markdown, tsv
+from . import csv, docx, html, markdown, pdf, tsv, xlsx
+from ._rejects import REJECTS
 from ._text import decode, read_bytes
 
 TEXT_PARSERS: dict[str, Callable[[str, str, str], RawDocument]] = {
     "markdown": markdown.parse,
     "tsv": tsv.parse,
+    "html": html.parse,
+    "csv": csv.parse,
 }
 
-# suffix -> (format name, magic-byte check, reader). Filled by the binary-format modules.
-BINARY_READERS: dict[str, tuple[str, Callable[[bytes], bool], Callable[[str, bytes], RawDocument]]] = {}
+# suffix -> (format name, magic-byte check, reader). Checked in this order on the content;
+# the suffix only says what a file claims to be. The readers import their libraries lazily.
+BINARY_READERS: dict[str, tuple[str, Callable[[bytes], bool], Callable[[str, bytes], RawDocument]]] = {
+    ".docx": ("docx", docx.is_docx, docx.read),
+    ".xlsx": ("xlsx", xlsx.is_xlsx, xlsx.read),
+    ".pdf": ("pdf", pdf.is_pdf, pdf.read),
+    **REJECTS,  # images, .doc/.xls, encrypted Office files, OpenDocument, other archives
+}
+
+# Suffixes that choose a text parser (the content is sniffed for any other suffix).
+TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".tsv": "tsv", ".tab": "tsv",
+                 ".csv": "csv", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
-def sniff_text_format(text: str) -> str:
-    """``"markdown"`` or ``"tsv"``, whichever structure the text has more of; ``"text"`` if none."""
+def sniff_text_format(text: str, suffix: str = "") -> str:
+    """The text parser for ``text``: an HTML page is ``"html"``; a ``.csv`` file ``"csv"``;
+    otherwise ``"markdown"`` or ``"tsv"``, whichever structure the text has more of, and
+    ``"text"`` if none.
+
+    >>> sniff_text_format("<html><table><tr><td>a</td></tr></table></html>")
+    'html'
+    >>> sniff_text_format("a;b\\n1;2\\n", ".csv"), sniff_text_format("A\\tB\\n")
+    ('csv', 'tsv')
+    """
+    if html.looks_like(text):
+        return "html"
+    if suffix in TEXT_SUFFIXES and TEXT_SUFFIXES[suffix] in ("csv", "html"):
+        return TEXT_SUFFIXES[suffix]
     md, tab = markdown.looks_like(text), tsv.looks_like(text)
     if md == 0 and tab == 0:
-        return "text"
+        return "html" if "<table" in text[:1_000_000].lower() else "text"
     return "markdown" if md >= tab else "tsv"
 
 
@@ -46,16 +76,25 @@ def read_raw(path: "str | os.PathLike[str]", format: str = "auto") -> RawDocumen
             if is_magic(data):
                 return reader(spath, data)
         if suffix in BINARY_READERS:
-            name = BINARY_READERS[suffix][0]
-            raise InputError(spath, f"has the extension {suffix} but is not a valid {name} file")
+            name = BINARY_READERS[suffix][0].upper()
+            raise InputError(spath, f"has the extension {suffix} but is not a {name} file ({_what(data)})")
     elif format in {v[0] for v in BINARY_READERS.values()}:
         reader = next(v[2] for v in BINARY_READERS.values() if v[0] == format)
         return reader(spath, data)
     text, encoding = decode(spath, data)
-    fmt = sniff_text_format(text) if format == "auto" else format
+    fmt = sniff_text_format(text, suffix) if format == "auto" else format
     if fmt == "text":
         blocks = markdown.parse(spath, text, encoding).blocks
         return RawDocument(spath, "text", encoding, blocks, ("no tables found",))
     if fmt not in TEXT_PARSERS:
         raise InputError(spath, f"unknown format {format!r}")
     return TEXT_PARSERS[fmt](spath, text, encoding)
+
+
+def _what(data: bytes) -> str:
+    """What the content looks like, for the message about a lying extension."""
+    try:
+        decode("", data)
+    except InputError:
+        return "its content is binary data"
+    return "its content is text"

@@ -1,0 +1,125 @@
+"""Spreadsheets (XLSX, openpyxl): each visible sheet is one table, its first row the header.
+
+Quirks handled:
+
+- title rows above the table (rows with a single filled cell, e.g. a merged title across
+  the sheet) become paragraphs before the table, so they serve as its heading;
+- merged cells keep their value in the top-left cell only (openpyxl leaves the rest empty),
+  which is what the normaliser's merged-first-cell rule expects;
+- numbers are written as people typed them (``2021``, not ``2021.0``), dates as ISO dates;
+  formulas give their cached value;
+- empty trailing rows and columns (formatting that extends the used range) are dropped;
+  hidden sheets and chart sheets are skipped.
+
+Not yet: several tables on one sheet (separated by empty rows) are read as one table.
+
+Provenance: ``Source(path, ref="Sheet1!7")``: the sheet and the spreadsheet row number.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import zipfile
+
+from ..errors import InputError
+from ..model import Block, RawDocument, RawRow, RawTable, Source, TextBlock
+from ._grid import trim
+
+
+def is_xlsx(data: bytes) -> bool:
+    """A zip archive with an ``xl/`` part (a truncated file still counts: reported as damaged)."""
+    return data[:4] == b"PK\x03\x04" and b"xl/" in data and b"word/" not in data
+
+
+def cell_text(value: object) -> str:
+    """A cell value as text.
+
+    >>> cell_text(2021.0), cell_text(0.5), cell_text(None), cell_text(True)
+    ('2021', '0.5', '', 'TRUE')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _open(path: str, data: bytes):  # type: ignore[no-untyped-def]
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a runtime dependency
+        from ..errors import DependencyError
+
+        raise DependencyError("reading XLSX needs openpyxl: pip install openpyxl") from None
+    import warnings
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            bad = z.testzip()
+        if bad is not None:
+            raise InputError(path, f"is a damaged XLSX file (entry {bad} is corrupt)")
+        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except InputError:
+        raise
+    except zipfile.BadZipFile:
+        raise InputError(path, "is a damaged XLSX file (truncated or not a complete zip archive)") from None
+    except Exception as exc:  # openpyxl raises many kinds for malformed workbooks
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+        raise InputError(path, f"is not a readable XLSX file ({reason})") from None
+
+
+def read(path: str, data: bytes) -> RawDocument:
+    """Read every visible sheet of a workbook as one table.
+
+    >>> doc = read("tests/fixtures/loviisa_2021_fi.xlsx",
+    ...            open("tests/fixtures/loviisa_2021_fi.xlsx", "rb").read())
+    >>> table = next(b for b in doc.blocks if hasattr(b, "rows"))
+    >>> doc.format, table.header_rows, table.rows[1].source.ref
+    ('xlsx', 1, 'T1!5')
+    """
+    wb = _open(path, data)
+    blocks: list[Block] = []
+    try:
+        for ws in wb.worksheets:
+            if getattr(ws, "sheet_state", "visible") != "visible" or not hasattr(ws, "iter_rows"):
+                continue
+            if hasattr(ws, "reset_dimensions"):
+                # Some writers store a wrong used range ("A1"); read every row there is.
+                ws.reset_dimensions()
+            numbered: list[tuple[int, list[str]]] = []
+            for row in ws.iter_rows():
+                cells = [cell_text(getattr(c, "value", None)) for c in row]
+                number = next((c.row for c in row if getattr(c, "row", None)), len(numbered) + 1)
+                numbered.append((number, cells))
+            rows = trim([cells for _, cells in numbered])
+            numbered = [(n, cells) for (n, _), cells in zip(numbered, rows)]
+            k = 0
+            # Title rows: a single filled cell above the first row with two or more.
+            while k < len(numbered) and sum(1 for c in numbered[k][1] if c.strip()) <= 1:
+                text = " ".join(c for c in numbered[k][1] if c.strip())
+                if text:
+                    blocks.append(TextBlock(text, Source(path, ref=f"{ws.title}!{numbered[k][0]}")))
+                k += 1
+            body = [(n, cells) for n, cells in numbered[k:] if any(c.strip() for c in cells)]
+            if not body:
+                continue
+            raw = tuple(RawRow(tuple(cells), Source(path, ref=f"{ws.title}!{n}")) for n, cells in body)
+            blocks.append(RawTable(raw, Source(path, ref=ws.title), 1))
+    except InputError:
+        raise
+    except Exception as exc:  # a sheet that fails to parse while streaming
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+        raise InputError(path, f"is not a readable XLSX file ({reason})") from None
+    finally:
+        wb.close()
+    notes = () if any(isinstance(b, RawTable) for b in blocks) else ("no tables found in the workbook",)
+    return RawDocument(path, "xlsx", "", tuple(blocks), notes)
