@@ -239,30 +239,28 @@ def calibrate_columns(left: Document, right: Document, table: dict[str, np.ndarr
 # --- scoring -----------------------------------------------------------------------------------
 
 
-def content_block(model: Model, li: Sequence[int], rj: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Calibrated content similarity of left rows ``li`` × right rows ``rj``, and the column
-    shift that gave it."""
-    L, Lm = model.left.cells[li], model.left.mask[li]
-    R, Rm = model.right.cells[rj], model.right.mask[rj]
-    width = L.shape[1]
-    best = np.full((len(li), len(rj)), -1.0)
-    shift = np.zeros((len(li), len(rj)), dtype=int)
+def _best_over_shifts(model: Model, shape: tuple[int, ...], cos, masks) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Mean calibrated cosine over the columns, for each column shift in ±MAX_SHIFT; the
+    best shift wins (a non-zero shift needs 3 overlapping columns and pays a penalty).
+    ``cos(c, c2)`` and ``masks(c, c2)`` give the cosines and the filled masks of left column
+    c against right column c2, for a block or for a list of pairs."""
+    width = model.left.cells.shape[1]
+    best = np.full(shape, -1.0)
+    shift = np.zeros(shape, dtype=int)
     for s in range(-MAX_SHIFT, MAX_SHIFT + 1):
-        num = np.zeros_like(best)
-        den = np.zeros_like(best)
+        num = np.zeros(shape)
+        den = np.zeros(shape)
         for c in range(width):
             c2 = c + s
             if not 0 <= c2 < width:
                 continue
-            both = Lm[:, c][:, None] & Rm[:, c2][None, :]
+            lm, rm = masks(c, c2)
+            both = lm & rm
             # A column filled on one side only counts as a disagreement (0), so a fragment
             # of a row does not look as good as the whole row.
-            either = Lm[:, c][:, None] | Rm[:, c2][None, :]
-            den += either
-            if not both.any():
-                continue
-            cal = model.columns[c].scale(L[:, c] @ R[:, c2].T)
-            num += np.where(both, cal, 0.0)
+            den += lm | rm
+            if both.any():
+                num += np.where(both, model.columns[c].scale(cos(c, c2)), 0.0)
         val = np.where(den > 0, num / np.maximum(den, 1), 0.0)
         if s:
             val = np.where(den >= 3, val - SHIFT_PENALTY, -1.0)
@@ -270,6 +268,19 @@ def content_block(model: Model, li: Sequence[int], rj: Sequence[int]) -> tuple[n
         best = np.where(better, val, best)
         shift = np.where(better, s, shift)
     return np.clip(best, 0.0, 1.0), shift
+
+
+def content_block(model: Model, li: Sequence[int], rj: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrated content similarity of left rows ``li`` × right rows ``rj``, and the column
+    shift that gave it."""
+    L, Lm = model.left.cells[li], model.left.mask[li]
+    R, Rm = model.right.cells[rj], model.right.mask[rj]
+    return _best_over_shifts(
+        model,
+        (len(li), len(rj)),
+        lambda c, c2: L[:, c] @ R[:, c2].T,
+        lambda c, c2: (Lm[:, c][:, None], Rm[:, c2][None, :]),
+    )
 
 
 def _relpos(k: int, n: int) -> float:
@@ -301,35 +312,19 @@ def _combine(content: np.ndarray, anchors: np.ndarray, position: np.ndarray, shi
 
 def content_pairs(model: Model, pi: np.ndarray, pj: np.ndarray, chunk: int = 20000) -> tuple[np.ndarray, np.ndarray]:
     """:func:`content_block` for a list of pairs (left pi[k], right pj[k]), in chunks."""
-    best = np.full(len(pi), -1.0)
+    best = np.zeros(len(pi))
     shift = np.zeros(len(pi), dtype=int)
-    width = model.left.cells.shape[1]
     for start in range(0, len(pi), chunk):
         a, b = pi[start : start + chunk], pj[start : start + chunk]
         L, Lm = model.left.cells[a], model.left.mask[a]
         R, Rm = model.right.cells[b], model.right.mask[b]
-        cur = np.full(len(a), -1.0)
-        cur_s = np.zeros(len(a), dtype=int)
-        for s in range(-MAX_SHIFT, MAX_SHIFT + 1):
-            num = np.zeros(len(a))
-            den = np.zeros(len(a))
-            for c in range(width):
-                c2 = c + s
-                if not 0 <= c2 < width:
-                    continue
-                both = Lm[:, c] & Rm[:, c2]
-                den += Lm[:, c] | Rm[:, c2]
-                cos = np.einsum("pd,pd->p", L[:, c], R[:, c2])
-                num += np.where(both, model.columns[c].scale(cos), 0.0)
-            val = np.where(den > 0, num / np.maximum(den, 1), 0.0)
-            if s:
-                val = np.where(den >= 3, val - SHIFT_PENALTY, -1.0)
-            better = val > cur + 1e-9
-            cur = np.where(better, val, cur)
-            cur_s = np.where(better, s, cur_s)
-        best[start : start + chunk] = cur
-        shift[start : start + chunk] = cur_s
-    return np.clip(best, 0.0, 1.0), shift
+        best[start : start + chunk], shift[start : start + chunk] = _best_over_shifts(
+            model,
+            (len(a),),
+            lambda c, c2: np.einsum("pd,pd->p", L[:, c], R[:, c2]),
+            lambda c, c2: (Lm[:, c], Rm[:, c2]),
+        )
+    return best, shift
 
 
 def candidate_pairs(model: Model, li: Sequence[int], rj: Sequence[int], lpos: Sequence[float], rpos: Sequence[float], k: int = 8, chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:

@@ -90,19 +90,22 @@ def _check_output(path: str, inputs: Sequence[str]) -> None:
         raise UsageError(f"{path}: directory {out.parent} does not exist")
 
 
+def _options(args: argparse.Namespace) -> dict:
+    """The library options shared by ``align`` and ``check``."""
+    return {
+        "model": args.model,
+        "same_language": args.same_language,
+        "cache": not args.no_cache,
+        "cache_dir": args.cache_dir,
+        "threshold": args.threshold,
+        "progress": _progress(args),
+    }
+
+
 def run_align(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .api import align
 
-    return align(
-        args.first,
-        args.second,
-        model=args.model,
-        same_language=args.same_language,
-        cache=not args.no_cache,
-        cache_dir=args.cache_dir,
-        threshold=args.threshold,
-        progress=_progress(args),
-    )
+    return align(args.first, args.second, **_options(args))
 
 
 def cmd_align(args: argparse.Namespace) -> int:
@@ -127,16 +130,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     outputs = [getattr(args, k) for k in ("json", "csv", "xlsx", "html", "alignment") if getattr(args, k)]
     for out in outputs:
         _check_output(out, [args.first, args.second])
-    result = check(
-        args.first,
-        args.second,
-        model=args.model,
-        same_language=args.same_language,
-        cache=not args.no_cache,
-        cache_dir=args.cache_dir,
-        threshold=args.threshold,
-        progress=_progress(args),
-    )
+    result = check(args.first, args.second, **_options(args))
     if args.json:
         Path(args.json).write_text(result.to_json(), encoding="utf-8")
     if args.csv:
