@@ -1,0 +1,110 @@
+"""``bitext bench --size reduced``: the sections are there and the values are sane.
+
+Timings are reported, never asserted (the machine is shared); the checks are on shape,
+accuracy and what must hold whatever the speed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bitext import bench
+from bitext.cli import main
+from conftest import SHARED
+
+
+@pytest.fixture(scope="module")
+def reduced(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
+    assert main(["-q", "bench", "--size", "reduced", "--json", str(out)]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_sections(reduced):
+    assert {"bench", "seed", "accuracy", "scale", "tatoeba"} <= set(reduced)
+    m = reduced["bench"]["machine"]
+    assert m["cores"] >= 1 and m["cpu"]
+
+
+def test_seed_stages(reduced):
+    s = reduced["seed"]
+    assert s["rows"] == [67, 67]
+    for run in ("cold", "warm"):
+        assert set(bench.STAGES) - {"load_model"} <= set(s[run]["times_s"])
+        assert all(v is None or v >= 0 for v in s[run]["times_s"].values())
+        assert s[run]["peak_rss_mb"] > 10
+    # The cold run embeds every text, the warm run reads them all from the cache.
+    assert s["cold"]["cache_misses"] == s["distinct_texts"] and s["cold"]["cache_hits"] == 0
+    assert s["warm"]["cache_misses"] == 0 and s["warm"]["cache_hits"] == s["distinct_texts"]
+    assert s["cold"]["times_s"]["load_model"] > 0 and "load_model" not in s["warm"]["times_s"]
+    assert all(v >= 0 for v in s["python_peak_mb"].values())
+
+
+def test_accuracy(reduced):
+    a = reduced["accuracy"]
+    assert a["cases"][0]["case"] == "seed"
+    names = {"positional", "embeddings", "monotone_dp", "bitext"}
+    assert set(a["summary"]) == names
+    for r in a["cases"]:
+        assert all(0.0 <= r["methods"][n]["f1"] <= 1.0 for n in names)
+    seed = a["cases"][0]["methods"]
+    # On the unperturbed seed pair the structure is identical: position alone is right.
+    assert seed["positional"]["f1"] == 1.0 and seed["bitext"]["f1"] == 1.0
+    deleted = next(r for r in a["cases"] if r["case"].startswith("row_deleted"))
+    assert deleted["methods"]["positional"]["f1"] < 1.0
+
+
+def test_scale(reduced):
+    runs = reduced["scale"]["runs"]
+    parts = [r for r in runs if r["layout"] == "parts"]
+    assert [r["rows"][0] for r in parts] == [100, 300]
+    for r in runs:
+        assert r["python_peak_mb"]["align"] > 0 and r["peak_rss_mb"] > 0
+        assert 0.0 <= r["link_f1"] <= 1.0
+    assert "FakeEncoder" in reduced["scale"]["encoder"]
+    assert reduced["scale"]["growth"]
+
+
+def test_tatoeba(reduced):
+    t = reduced["tatoeba"]
+    if not (SHARED / "tatoeba-fin-swe" / "test.tsv").exists():
+        assert "skipped" in t
+        pytest.skip("../shared/data/tatoeba-fin-swe is not available")
+    assert t["pairs"] == 200
+    e5 = t["models"][0]
+    # Far above chance (1/200) for the multilingual encoder.
+    assert e5["p_at_1"]["fi_to_sv_cosine"] > 0.5 and e5["sentences_per_s"] > 0
+
+
+def test_monotone_dp_skips_a_deleted_row():
+    sims = np.eye(4, dtype=np.float32)
+    sims = np.delete(sims, 1, axis=1)  # right side lost row 1
+    links = bench.monotone_dp(sims, background=0.2)
+    assert sorted(links, key=str) == sorted([(0, 0), (1, None), (2, 1), (3, 2)], key=str)
+
+
+def test_retrieval_margin():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((20, 8)).astype(np.float32)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    b = a + 0.1 * rng.standard_normal(a.shape).astype(np.float32)
+    b /= np.linalg.norm(b, axis=1, keepdims=True)
+    s = bench.retrieval_scores(a, b)
+    assert s["a_to_b_cosine"] == 1.0 and s["b_to_a_margin"] == 1.0
+    assert bench.retrieval_scores(a, b[::-1])["a_to_b_cosine"] == 0.0
+
+
+def test_synthetic_pair_truth():
+    sv, fi, truth = bench.synthetic_pair(150)
+    assert len(truth) == 150
+    sv_lines = sv.split("\n")
+    fi_lines = fi.split("\n")
+    assert all(sv_lines[a - 1].startswith("|") for a, _ in truth)
+    assert all(b is None or "\t" in fi_lines[b - 1] for _, b in truth)
+
+
+def test_bad_section():
+    assert main(["bench", "--only", "nope"]) == 2
