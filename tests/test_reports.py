@@ -317,3 +317,23 @@ def test_filters_run_in_a_browser(made, tmp_path):
     assert visible == ["link-0", "link-1"]
     # Headings stay only above visible rows: part 1 and its first table.
     assert len([a for a in dom.find("tbody", "heading") if "hidden" not in a]) == 2
+
+
+def test_reports_for_a_format_without_line_numbers(tmp_path):
+    """Rows from a spreadsheet have references (``T1!5``), not lines: they still get anchors,
+    provenance and findings linked to them."""
+    from conftest import ROOT
+
+    result = bitext.check(SV, ROOT / "tests" / "fixtures" / "loviisa_2021_fi.xlsx")
+    dom = Dom(result.to_html())
+    first = result.alignment.right.rows[0]
+    assert first.source.lines == () and first.source.ref == "T1!5"
+    assert dom.ids["fi-T1-5"].startswith("link-")
+    assert "loviisa_2021_fi.xlsx T1!5" in result.to_html()
+    hrefs = [a["href"][1:] for t, a, tb, li in dom.elements if t == "a" and a.get("href", "").startswith("#") and li and not tb]
+    assert len(hrefs) >= len(result.findings) > 0 and all(h in dom.ids for h in hrefs)
+    report = json.loads(result.to_json())
+    assert all(r["fi_line"] is None and r["fi_ref"] for r in report["alignment"] if r["relation"] != "sv_only")
+    result.to_xlsx(tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Side by side"]
+    assert ws.cell(2, 2).value is None and ws.cell(2, ws.max_column).value == "T1!5"
