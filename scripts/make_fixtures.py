@@ -247,10 +247,10 @@ def write_bad_inputs(out: Path) -> None:
     except ImportError:
         log.warning("msoffcrypto-tool not installed: encrypted.xlsx not made")
         return
-    src = io.BytesIO(fi_xlsx)
-    enc = io.BytesIO()
-    OOXMLFile(src).encrypt("salasana", enc)
-    (out / "encrypted.xlsx").write_bytes(enc.getvalue())
+    for name, plain in (("encrypted.xlsx", fi_xlsx), ("encrypted.docx", sv_docx)):
+        enc = io.BytesIO()
+        OOXMLFile(io.BytesIO(plain)).encrypt("salasana", enc)
+        (out / name).write_bytes(enc.getvalue())
 
 
 def write_small(out: Path) -> None:

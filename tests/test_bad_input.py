@@ -81,6 +81,7 @@ def test_bad_files(tmp_path, capsys, name, content, message):
         ("truncated.xlsx", "is a damaged XLSX file"),
         ("encrypted.pdf", "is password-protected"),
         ("encrypted.xlsx", "is password-protected"),
+        ("encrypted.docx", "is password-protected"),
         ("no_text.pdf", "has no text layer"),
     ],
 )

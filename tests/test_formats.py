@@ -194,6 +194,8 @@ def test_pdf_cell_lines():
     assert join_cell_lines("Perhe-\nja lähisuhde-\nväkivallan") == "Perhe- ja lähisuhde-väkivallan"
     assert join_cell_lines("mahdollisuuksia\n.") == "mahdollisuuksia."
     assert join_cell_lines("Vi gör\nDet") == "Vi gör Det"
+    assert join_cell_lines("Osallistutaan Itä-\nUudenmaan") == "Osallistutaan Itä-Uudenmaan"
+    assert join_cell_lines("Baby Club -\nverksamheten") == "Baby Club -verksamheten"
 
 
 # --- spreadsheets -------------------------------------------------------------------------------

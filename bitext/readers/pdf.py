@@ -74,8 +74,12 @@ def join_cell_lines(text: Optional[str]) -> str:
         if not line:
             continue
         first = line.split(" ", 1)[0]
-        # Line breaking happens after a hyphen: "Helmi-|puhelin", "Baby Club -|verksamheten".
-        if out.endswith("-") and line[:1].islower() and first.lower() not in CONJUNCTIONS:
+        # Lines break after a hyphen, so "Itä-|Uudenmaan" and "Helmi-|puhelin" were one word
+        # ("Perhe-|ja" is a shared compound part: keep the space). After a spaced " -" only a
+        # lower-case word is taken to be attached ("Baby Club -|verksamheten").
+        if out.endswith("-") and first.lower() not in CONJUNCTIONS and (
+            out[-2:-1].isalnum() or (out[-2:-1] == " " and line[:1].islower())
+        ):
             out += line
         elif out and line[:1] in ".,;:!?)]»”":  # punctuation wrapped onto a line of its own
             out += line
@@ -198,7 +202,7 @@ def _read(path: str, pdf) -> RawDocument:  # type: ignore[no-untyped-def]
 
     blocks: list[Block] = []
     dropped = 0
-    reached_bottom: set[int] = set()  # ids of the tables that fill their page to the bottom
+    at_bottom: Optional[RawTable] = None  # the last table, when it fills its page to the bottom
     for number, height, tables, lines in pages:
         items: list[tuple[float, object]] = []
         for ln in lines:
@@ -240,20 +244,21 @@ def _read(path: str, pdf) -> RawDocument:  # type: ignore[no-untyped-def]
             header = 1 if looks_like_header(rows[0], rows[1] if len(rows) > 1 else None) else 0
             raw = [RawRow(tuple(r), Source(path, ref=f"p{number} t{k} r{j}")) for j, r in enumerate(rows, 1)]
             prev = blocks[-1] if blocks else None
-            if first_item and isinstance(prev, RawTable) and id(prev) in reached_bottom and len(raw) > header:
+            if first_item and prev is not None and prev is at_bottom and len(raw) > header:
                 # The table goes on from the previous page: its first body row may be the rest
                 # of a row that the page break cut (Word and LibreOffice split rows).
                 merged = _rejoin_split_row(prev, raw[header])
                 if merged is not None:
-                    blocks[-1] = merged
+                    blocks[-1] = at_bottom = merged
                     del raw[header]
             first_item = False
-            if not raw:
+            fills_page = table.bbox[3] >= content_bottom - 2.5 * line_height
+            if not raw:  # the whole table was the rest of the previous page's last row
+                at_bottom = at_bottom if fills_page else None
                 continue
             block = RawTable(tuple(raw), Source(path, ref=f"p{number} t{k}"), header)
             blocks.append(block)
-            if table.bbox[3] >= content_bottom - 2.5 * line_height:
-                reached_bottom.add(id(block))
+            at_bottom = block if fills_page else None
         flush()
     if dropped:
         log.debug("%s: %d running header/footer/page-number lines dropped", path, dropped)
