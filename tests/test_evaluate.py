@@ -98,7 +98,7 @@ def test_findings_exact_and_extra(tmp_path):
         ("missing_row", 13, None, None),  # sv_only row: tp
         ("untranslated", 10, 20, 2),  # extra: a false alarm, scored as wrong_language
         ("cell_mismatch", 1, 1, 2),  # outside the gold's scope: ignored
-        ("inconsistent_translation", 12, 22, 4),  # a kind the gold cannot judge
+        ("duplicate_row", 12, 22, None),  # a kind the gold cannot judge
     ]
     scores = evaluate(report(tmp_path, PERFECT, findings), write(tmp_path, "gold.csv", GOLD_CSV))
     assert scores["links"]["f1"] == 1.0
@@ -113,7 +113,15 @@ def test_findings_exact_and_extra(tmp_path):
     assert (f["all"]["tp"], f["all"]["fp"], f["all"]["fn"]) == (4, 1, 2)
     assert (f["all"]["precision"], f["all"]["recall"]) == (0.8, 0.6667)
     assert f["minor"] == {"labels": 1, "flagged": 1}
-    assert f["unscored"] == {"inconsistent_translation": 1}
+    assert f["unscored"] == {"duplicate_row": 1}
+
+
+def test_inconsistent_translation_scores_as_content(tmp_path):
+    # The gold labels an inconsistently rendered term "content_differs".
+    findings = [("inconsistent_translation", 10, 20, 5), ("inconsistent_translation", 11, 21, 6)]
+    scores = evaluate(report(tmp_path, PERFECT, findings), write(tmp_path, "gold.csv", GOLD_CSV))
+    k = scores["findings"]["kinds"]["cell_mismatch"]
+    assert (k["tp"], k["fp"]) == (1, 1)
 
 
 def test_findings_csv_with_alignment_csv(tmp_path):
