@@ -108,6 +108,11 @@ def run_align(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return align(args.first, args.second, **_options(args))
 
 
+def _enc(doc) -> str:  # type: ignore[no-untyped-def]
+    """The encoding, when it is worth saying (not plain UTF-8, not a binary format)."""
+    return f", {doc.encoding}" if doc.encoding not in ("", "utf-8") else ""
+
+
 def cmd_align(args: argparse.Namespace) -> int:
     _check_output(args.output, [args.first, args.second])
     alignment = run_align(args)
@@ -120,7 +125,10 @@ def cmd_align(args: argparse.Namespace) -> int:
         counts = frame["relation"].value_counts().to_dict() if not frame.empty else {}
         summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
         a, b = alignment.prefixes
-        print(f"bitext: {alignment.left.path} ({a}) ↔ {alignment.right.path} ({b}): {summary}", file=sys.stderr)
+        print(
+            f"bitext: {alignment.left.path} ({a}{_enc(alignment.left)}) ↔ {alignment.right.path} ({b}{_enc(alignment.right)}): {summary}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -151,7 +159,8 @@ def _summary_text(result, fail_on: str, passed: bool) -> str:  # type: ignore[no
     s = result.summary()
     a, b = result.alignment.prefixes
     lines = [
-        f"bitext: {result.alignment.left.path} ({a}, {s['rows'][a]} rows) ↔ {result.alignment.right.path} ({b}, {s['rows'][b]} rows)",
+        f"bitext: {result.alignment.left.path} ({a}{_enc(result.alignment.left)}, {s['rows'][a]} rows) ↔ "
+        f"{result.alignment.right.path} ({b}{_enc(result.alignment.right)}, {s['rows'][b]} rows)",
         "  links: " + ", ".join(f"{v} {k}" for k, v in s["links"].items()),
         "  findings: " + (", ".join(f"{v} {k}" for k, v in s["by_severity"].items()) if s["findings"] else "none"),
     ]

@@ -71,3 +71,17 @@ def test_refuses_to_overwrite_input(tmp_path, capsys):
     assert main(["align", str(SV), str(copy), "-o", str(copy)]) == 2
     assert "refusing to overwrite an input file" in capsys.readouterr().err
     assert copy.read_bytes() == FI.read_bytes()
+
+
+def test_summary_names_a_non_utf8_encoding(tmp_path, capsys):
+    fi = tmp_path / "fi-cp1252.txt"
+    fi.write_bytes(FI.read_text(encoding="utf-8").encode("cp1252"))
+    assert main(["align", str(SV), str(fi), "-o", str(tmp_path / "a.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "(fi, cp1252)" in err and "(sv)" in err
+
+
+def test_unrelated_documents(capsys):
+    assert main(["align", str(FI), str(DATA / "lilla_edet_2021_sv.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "do not look like two versions of one document" in err and err.count("\n") == 1
