@@ -110,6 +110,8 @@ class Model:
     anchor_matrices: tuple = field(default=(), repr=False)  # (left, right) sparse row x token incidence
     part_pairs: list[tuple[int, int, float]] = field(default_factory=list)
     table_pairs: list[tuple[int, int, float]] = field(default_factory=list)
+    # The embedding function used, so the checks embed new texts (terms) the same way.
+    embed: Optional[Callable[[Sequence[str]], dict[str, np.ndarray]]] = field(default=None, repr=False)
 
     def cell_similarity(self, i: int, j: int, shift: int = 0) -> list[Optional[float]]:
         """Calibrated similarity of each column of left row i with right row j (None where
@@ -310,7 +312,7 @@ def _combine(content: np.ndarray, anchors: np.ndarray, position: np.ndarray, shi
     return {"score": num / den, "content": content, "anchors": anchors, "position": position, "shift": shift}
 
 
-def content_pairs(model: Model, pi: np.ndarray, pj: np.ndarray, chunk: int = 20000) -> tuple[np.ndarray, np.ndarray]:
+def content_pairs(model: Model, pi: np.ndarray, pj: np.ndarray, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """:func:`content_block` for a list of pairs (left pi[k], right pj[k]), in chunks."""
     best = np.zeros(len(pi))
     shift = np.zeros(len(pi), dtype=int)
@@ -473,7 +475,7 @@ def align_documents(
     lv, rv = Vectors.build(left, table, width, dim), Vectors.build(right, table, width, dim)
     rng = np.random.default_rng(SEED)
     la, ra = anchor_sets(left, right)
-    model = Model(lv, rv, calibrate_columns(left, right, table, width), _calibrate(lv.rows, rv.rows, rng), la, ra, anchor_matrices(la, ra))
+    model = Model(lv, rv, calibrate_columns(left, right, table, width), _calibrate(lv.rows, rv.rows, rng), la, ra, anchor_matrices(la, ra), embed=embed)
 
     lrows, rrows = left.rows, right.rows
     lindex = {id(r): k for k, r in enumerate(lrows)}

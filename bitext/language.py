@@ -45,6 +45,17 @@ def detect_scores(text: str, languages: tuple[str, ...] = LANGUAGES) -> dict[str
     >>> max(detect_scores("Vi följer upp ekonomin varje månad.").items(), key=lambda kv: kv[1])[0]
     'sv'
     """
+    return dict(_detect_scores(text, languages))
+
+
+@lru_cache(maxsize=65536)
+def _detect_scores(text: str, languages: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    # Cached: tables repeat their texts (the seeds' meters, responsible bodies), and the
+    # detector is seeded, so the answer for a text never changes.
+    return tuple(sorted(_detect_uncached(text, languages).items()))
+
+
+def _detect_uncached(text: str, languages: tuple[str, ...]) -> dict[str, float]:
     if len(_LETTERS.findall(text)) < 2:
         return {}
     from langdetect.lang_detect_exception import LangDetectException
