@@ -210,7 +210,14 @@ class Link:
 
 @dataclass(frozen=True)
 class Finding:
-    """One disagreement between the versions, with its evidence."""
+    """One disagreement between the versions, with its evidence.
+
+    ``kind`` is one of :data:`KINDS`; ``left``/``right`` are the logical rows concerned (one
+    of them None for a row in one version only); ``column`` is the 1-based column, the same
+    on both sides (cell checks skip rows with a column shift, which get one row-level
+    ``column_shift`` finding), or None for a whole row or section; ``message`` is one plain
+    sentence quoting both texts; ``evidence`` holds what it was decided on (scores, the
+    numbers compared, the detected languages, …)."""
 
     kind: str
     severity: str  # "error" | "warning" | "info"
