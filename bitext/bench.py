@@ -192,7 +192,7 @@ def run_stages(sv_path: Path, fi_path: Path, embedder: Any, trace: bool = False,
     if load_model:
         # Loading the model is a one-off cost of a cold run: measured apart from embedding.
         stage("load_model", lambda: embedder.encoder.encode(["bitext"]))
-    table = stage("embed", lambda: embedder(texts))
+    stage("embed", lambda: embedder(texts))
 
     def do_align() -> Any:
         links, model = align_step.align_documents(left, right, lambda t: embedder(t), threshold=align_step.THRESHOLD)

@@ -24,14 +24,12 @@ Provenance: ``Source(path, ref="t2 r5")`` for rows (1-based table and row), ``"p
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from typing import Iterator, Optional
 
-from ..errors import InputError
 from ..model import Block, RawDocument, RawRow, RawTable, Source, TextBlock
 from ._grid import clean_lines, looks_like_header
+from ._package import open_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -52,19 +50,7 @@ def _open(path: str, data: bytes):  # type: ignore[no-untyped-def]
         from ..errors import DependencyError
 
         raise DependencyError("reading DOCX needs python-docx: pip install python-docx") from None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            bad = z.testzip()
-        if bad is not None:
-            raise InputError(path, f"is a damaged DOCX file (entry {bad} is corrupt)")
-        return docx.Document(io.BytesIO(data))
-    except InputError:
-        raise
-    except zipfile.BadZipFile:
-        raise InputError(path, "is a damaged DOCX file (truncated or not a complete zip archive)") from None
-    except Exception as exc:  # python-docx/lxml raise many kinds for malformed packages
-        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
-        raise InputError(path, f"is not a readable DOCX file ({reason})") from None
+    return open_package(path, data, "DOCX", docx.Document)
 
 
 def _children(el) -> Iterator:  # type: ignore[no-untyped-def]

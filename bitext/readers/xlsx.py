@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import zipfile
 
 from ..errors import InputError
 from ..model import Block, RawDocument, RawRow, RawTable, Source, TextBlock
 from ._grid import trim
+from ._package import open_package
 
 
 def is_xlsx(data: bytes) -> bool:
@@ -60,21 +60,12 @@ def _open(path: str, data: bytes):  # type: ignore[no-untyped-def]
         raise DependencyError("reading XLSX needs openpyxl: pip install openpyxl") from None
     import warnings
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            bad = z.testzip()
-        if bad is not None:
-            raise InputError(path, f"is a damaged XLSX file (entry {bad} is corrupt)")
+    def load(buffer: io.BytesIO):  # type: ignore[no-untyped-def]
         with warnings.catch_warnings():  # openpyxl warns about unsupported extensions
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except InputError:
-        raise
-    except zipfile.BadZipFile:
-        raise InputError(path, "is a damaged XLSX file (truncated or not a complete zip archive)") from None
-    except Exception as exc:  # openpyxl raises many kinds for malformed workbooks
-        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
-        raise InputError(path, f"is not a readable XLSX file ({reason})") from None
+            return openpyxl.load_workbook(buffer, read_only=True, data_only=True)
+
+    return open_package(path, data, "XLSX", load)
 
 
 def read(path: str, data: bytes) -> RawDocument:
