@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import bitext
 from conftest import FI, SV
 from helpers import delete, duplicate, edited, insert_after, move, replace_line
