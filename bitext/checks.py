@@ -190,44 +190,49 @@ def _row_signature(row: Row) -> tuple[str, ...]:
     return tuple(_fold(c.text) for c in row.cells if not c.inherited)
 
 
-def duplicate_rows(ctx: Context) -> dict[int, Row]:
-    """Rows that repeat an earlier row of the same table word for word: id(row) -> first copy."""
-    out: dict[int, Row] = {}
+def duplicate_rows(ctx: Context) -> dict[int, list[Row]]:
+    """Rows that repeat another row of the same table word for word: id(row) -> its twins."""
+    out: dict[int, list[Row]] = {}
     for doc in (ctx.alignment.left, ctx.alignment.right):
         for table in doc.tables:
-            seen: dict[tuple[str, ...], Row] = {}
+            groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
             for row in table.rows:
                 sig = _row_signature(row)
-                if not any(sig):
-                    continue
-                if sig in seen:
-                    out[id(row)] = seen[sig]
-                else:
-                    seen[sig] = row
+                if any(sig):
+                    groups[sig].append(row)
+            for rows in groups.values():
+                for row in rows if len(rows) > 1 else ():
+                    out[id(row)] = [r for r in rows if r is not row]
     return out
 
 
 def check_missing_and_duplicate_rows(ctx: Context) -> Iterator[Finding]:
     """``missing_row``: a row in one version only (error). ``duplicate_row``: the same row
-    twice in one version (warning; a one-sided duplicate is reported only as that)."""
+    twice in one table of one version (warning), reported on the copy left without a
+    counterpart (whichever of the two the aligner paired), or on the later copy when both
+    are paired; a one-sided duplicate is reported only as that."""
     la, lb = ctx.names
     dups = duplicate_rows(ctx)
+    paired = {id(r) for l in ctx.matched for r in (l.left, l.right)}
     for link in ctx.alignment.links:
         for row, side, name, other in ((link.left, "left", la, lb), (link.right, "right", lb, la)):
             if row is None:
                 continue
-            if id(row) in dups:
-                first = dups[id(row)]
+            one_sided = link.relation == f"{side}_only"
+            twins = dups.get(id(row), [])
+            later_copy = bool(twins) and all(id(t) in paired for t in twins) and any(t.index < row.index for t in twins)
+            if twins and (one_sided or later_copy):
+                twin = next((t for t in twins if id(t) in paired), twins[0])
                 yield _finding(
                     "duplicate_row",
                     "warning",
                     (row, None) if side == "left" else (None, row),
                     None,
-                    f"This {name} row repeats the row at {first.source.label} word for word: {_quote(_row_text(row))}.",
-                    first_copy=first.source.label,
+                    f"This {name} row repeats the row at {twin.source.label} word for word: {_quote(_row_text(row))}.",
+                    first_copy=twin.source.label,
                     relation=ctx.alignment.relation_name(link),
                 )
-            elif link.relation == f"{side}_only":
+            elif one_sided:
                 yield _finding(
                     "missing_row",
                     "error",
@@ -620,7 +625,11 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
             a, b = link.left.cells[c], link.right.cells[c]
             if not a.text or not b.text or a.inherited:
                 continue
+            if _fold(a.text) == _fold(b.text) or ctx.in_wrong_language(a.text, 0) or ctx.in_wrong_language(b.text, 1):
+                continue  # not a translation: the language checks report it
             ta, tb = a.text.split(",", 1)[0].strip(" ."), b.text.split(",", 1)[0].strip(" .")
+            if _fold(ta) == _fold(tb):
+                continue
             if "," not in a.text or "," not in b.text or len(ta.split()) > 3 or len(tb.split()) > 3:
                 continue
             groups[tb][ta].append(link)
@@ -688,7 +697,10 @@ def check_sections(ctx: Context) -> Iterator[Finding]:
     for l in ctx.matched:
         pairs[l.left.table][l.right.table] += 1
     seq = sorted((lt, cnt.most_common(1)[0][0]) for lt, cnt in pairs.items())
-    keep = _longest_increasing([rt for _, rt in seq])
+    # Longest run in order, preferring to keep earlier tables: the table reported is the
+    # one that moved up in the other version.
+    n = len(seq)
+    keep = {n - 1 - k for k in _longest_increasing([-rt for _, rt in reversed(seq)])}
     for k, (lt, rt) in enumerate(seq):
         if k in keep:
             continue

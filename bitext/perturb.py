@@ -351,6 +351,13 @@ def _cell_emptied(w: _Work) -> None:
     w.description = f"{w.side} line {row.source.line} column {c + 1} emptied"
 
 
+def _already_shifted(row: Row) -> bool:
+    """A row whose content already sits a column off, as the seed's Finnish line 23 (a cell
+    repeated in the next column): shifting it again would put it back, not break it."""
+    texts = [c.text for c in row.cells[1:]]
+    return any(a and a == b for a, b in zip(texts, texts[1:]))
+
+
 def _row_shifted(w: _Work) -> None:
     doc = w.docs[w.side]
     # As in the seed (sv line 39): a row whose merged first cell is empty slips one column
@@ -363,6 +370,7 @@ def _row_shifted(w: _Work) -> None:
         and not _next_inherits(doc, w.mine(p))
         and all(c.text for c in w.mine(p).cells[1:])
         and all(c.text for c in w.theirs(p).cells[1:])
+        and not _already_shifted(w.mine(p))
     ]
     p = w.choose(cands, "a shifted row")
     row = w.mine(p)

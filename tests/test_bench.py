@@ -36,9 +36,11 @@ def test_seed_stages(reduced):
         assert set(bench.STAGES) - {"load_model"} <= set(s[run]["times_s"])
         assert all(v is None or v >= 0 for v in s[run]["times_s"].values())
         assert s[run]["peak_rss_mb"] > 10
-    # The cold run embeds every text, the warm run reads them all from the cache.
-    assert s["cold"]["cache_misses"] == s["distinct_texts"] and s["cold"]["cache_hits"] == 0
-    assert s["warm"]["cache_misses"] == 0 and s["warm"]["cache_hits"] == s["distinct_texts"]
+    # The cold run embeds every text (and the few terms the checks compare), the warm run
+    # reads them all from the cache.
+    cold, warm = s["cold"], s["warm"]
+    assert cold["cache_hits"] == 0 and s["distinct_texts"] <= cold["cache_misses"] <= s["distinct_texts"] + 10
+    assert warm["cache_misses"] == 0 and warm["cache_hits"] == cold["cache_misses"]
     assert s["cold"]["times_s"]["load_model"] > 0 and "load_model" not in s["warm"]["times_s"]
     assert all(v >= 0 for v in s["python_peak_mb"].values())
 
