@@ -316,37 +316,38 @@ def _report_swapped(w: _Work) -> None:
     w.description = f"{w.side} report cells (column {REPORT_COLUMN}) of lines {a.source.line} and {b.source.line} swapped"
 
 
-def _untranslated(w: _Work) -> None:
-    cands = [
-        (p, c)
-        for p in w.pairs
-        if _single(w.mine(p))
-        for c in range(1, min(len(p[0].cells), len(p[1].cells)))
-        if w.mine(p).cells[c].text and w.theirs(p).cells[c].text and w.mine(p).cells[c].text != w.theirs(p).cells[c].text
-    ]
-    p, c = w.choose(cands, "an untranslated cell")
-    row = w.mine(p)
-    cells = split_cells(w.lines[w.side].get(row.source.line), w.fmt[w.side])  # type: ignore[arg-type]
-    # The other version's cell, as it reads once continuations are joined.
-    cells[c] = w.theirs(p).cells[c].text.replace("|", "/").replace("\t", " ")
-    w.lines[w.side].set(row.source.line, join_cells(cells, w.fmt[w.side]))  # type: ignore[arg-type]
-    w.finding("untranslated", p, c + 1)
-    w.description = f"{w.side} line {row.source.line} column {c + 1}: the {w.other} text pasted in"
-
-
-def _cell_emptied(w: _Work) -> None:
-    cands = [
+def _filled_cells(w: _Work, differ: bool = False) -> list[tuple[tuple[Row, Row], int]]:
+    """(pair, column) where the cell is filled on both sides (and, with ``differ``, the two
+    texts differ), on single-line rows of the edited side; the first column excluded."""
+    return [
         (p, c)
         for p in w.pairs
         if _single(w.mine(p))
         for c in range(1, min(len(p[0].cells), len(p[1].cells)))
         if w.mine(p).cells[c].text and w.theirs(p).cells[c].text
+        and not (differ and w.mine(p).cells[c].text == w.theirs(p).cells[c].text)
     ]
-    p, c = w.choose(cands, "an emptied cell")
-    row = w.mine(p)
+
+
+def _set_cell(w: _Work, row: Row, c: int, text: str) -> None:
     cells = split_cells(w.lines[w.side].get(row.source.line), w.fmt[w.side])  # type: ignore[arg-type]
-    cells[c] = ""
+    cells[c] = text
     w.lines[w.side].set(row.source.line, join_cells(cells, w.fmt[w.side]))  # type: ignore[arg-type]
+
+
+def _untranslated(w: _Work) -> None:
+    p, c = w.choose(_filled_cells(w, differ=True), "an untranslated cell")
+    row = w.mine(p)
+    # The other version's cell, as it reads once continuations are joined.
+    _set_cell(w, row, c, w.theirs(p).cells[c].text.replace("|", "/").replace("\t", " "))
+    w.finding("untranslated", p, c + 1)
+    w.description = f"{w.side} line {row.source.line} column {c + 1}: the {w.other} text pasted in"
+
+
+def _cell_emptied(w: _Work) -> None:
+    p, c = w.choose(_filled_cells(w), "an emptied cell")
+    row = w.mine(p)
+    _set_cell(w, row, c, "")
     w.finding("empty_cell", p, c + 1)
     w.description = f"{w.side} line {row.source.line} column {c + 1} emptied"
 
