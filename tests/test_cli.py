@@ -85,3 +85,24 @@ def test_unrelated_documents(capsys):
     assert main(["align", str(FI), str(DATA / "lilla_edet_2021_sv.txt")]) == 2
     err = capsys.readouterr().err
     assert "do not look like two versions of one document" in err and err.count("\n") == 1
+
+
+def test_a_cell_of_a_megabyte(tmp_path):
+    """No hang, no crash: the cell is read whole, embedded by its beginning, and reported."""
+    lines = FI.read_text(encoding="utf-8").split("\n")
+    cells = lines[51].split("\t")
+    cells[5] += " " + "Taloutta seurataan kuukausittain ja raportoidaan lautakunnalle. " * 16000
+    lines[51] = "\t".join(cells)
+    big = tmp_path / "fi.txt"
+    big.write_text("\n".join(lines), encoding="utf-8")
+    assert big.stat().st_size > 1_000_000
+    out = tmp_path / "findings.csv"
+    assert main(["check", str(SV), str(big), "--csv", str(out), "--fail-on", "never", "-q"]) == 0
+    frame = pd.read_csv(out)
+    assert len(bitext_read_rows(big)) == 67 and (frame.kind == "missing_row").sum() == 0
+
+
+def bitext_read_rows(path):
+    import bitext
+
+    return bitext.read(path).rows
