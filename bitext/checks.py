@@ -99,7 +99,10 @@ class Context:
 
     @property
     def names(self) -> tuple[str, str]:
+        """How messages name the two versions: by language, or first/second revision."""
         a, b = self.langs
+        if a == b:
+            return "first", "second"
         return NAMES.get(a, a), NAMES.get(b, b)
 
     @cached_property
@@ -238,7 +241,7 @@ def check_missing_and_duplicate_rows(ctx: Context) -> Iterator[Finding]:
                     "error",
                     (row, None) if side == "left" else (None, row),
                     None,
-                    f"This {name} row has no {other} counterpart: {_quote(_row_text(row))}.",
+                    f"This {name} row has no counterpart in the {other} version: {_quote(_row_text(row))}.",
                     relation=ctx.alignment.relation_name(link),
                 )
 

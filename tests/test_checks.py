@@ -191,3 +191,12 @@ def test_exit_codes(tmp_path):
     assert main(["check", str(SV), str(FI), "--fail-on", "never", "-q"]) == 0
     assert main(["check", str(SV), str(FI), "-q"]) == 1  # the seed pair has real problems
     assert main(["check", str(SV), str(FI), "--fail-on", "nonsense"]) == 2
+
+
+def test_two_revisions_in_one_language(tmp_path):
+    revised = edited(SV, tmp_path / "sv-rev.txt", delete(60))
+    r = bitext.check(SV, revised, same_language=True)
+    assert r.alignment.prefixes == ("a", "b")
+    assert [(f.kind, f.left.source.line) for f in r.findings] == [("missing_row", 60)]
+    assert r.findings[0].message.startswith("This first row has no counterpart in the second version")
+    assert list(r.findings_frame().columns[2:4]) == ["a_line", "b_line"]
