@@ -424,7 +424,7 @@ def _group_candidates(model: Model, groups_l: list[list[int]], groups_r: list[li
         return c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)
 
     sims = centroids(groups_l, model.left.rows) @ centroids(groups_r, model.right.rows).T
-    out = set()
+    out: set[tuple[int, int]] = set()
     for a in range(nl):
         out.update((a, int(b)) for b in np.argsort(-sims[a], kind="stable")[:k])
         at = round(_relpos(a, nl) * (nr - 1))
@@ -461,7 +461,7 @@ def align_documents(
     right: Document,
     embed: Callable[[Sequence[str]], dict[str, np.ndarray]],
     threshold: float = THRESHOLD,
-) -> tuple[list[Link], Model]:
+) -> tuple[tuple[Link, ...], Model]:
     """Align the rows of two normalised documents. ``embed`` maps texts to vectors.
 
     Returns the links (every row of both documents appears) and the measured model.
