@@ -175,11 +175,6 @@ def anchor_sets(left: Document, right: Document) -> tuple[list[frozenset[str]], 
     return per_row(left), per_row(right)
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> Optional[float]:
-    union = a | b
-    return len(a & b) / len(union) if union else None
-
-
 def anchor_matrices(la: list[frozenset[str]], ra: list[frozenset[str]]):  # type: ignore[no-untyped-def]
     """Row × token incidence matrices (sparse), so anchor overlaps of whole blocks or of
     candidate pairs are matrix products, not Python loops."""
@@ -456,6 +451,14 @@ def _pair_groups(
 # --- the alignment -------------------------------------------------------------------------------
 
 
+def texts_to_embed(left: Document, right: Document) -> list[str]:
+    """What the alignment embeds: every cell, table heading and part title of both."""
+    texts = [c.text for d in (left, right) for r in d.rows for c in r.cells if c.text]
+    texts += [t.heading for d in (left, right) for t in d.tables if t.heading]
+    texts += [p.title for d in (left, right) for p in d.parts if p.title]
+    return texts
+
+
 def align_documents(
     left: Document,
     right: Document,
@@ -467,10 +470,7 @@ def align_documents(
     Returns the links (every row of both documents appears) and the measured model.
     """
     width = max(left.width, right.width)
-    texts = [c.text for d in (left, right) for r in d.rows for c in r.cells if c.text]
-    texts += [t.heading for d in (left, right) for t in d.tables if t.heading]
-    texts += [p.title for d in (left, right) for p in d.parts if p.title]
-    table = embed(texts)
+    table = embed(texts_to_embed(left, right))
     dim = next(iter(table.values())).shape[0] if table else 1
     lv, rv = Vectors.build(left, table, width, dim), Vectors.build(right, table, width, dim)
     rng = np.random.default_rng(SEED)

@@ -126,6 +126,7 @@ def check(
     """
     import time
 
+    from .checks import SETTINGS as check_settings
     from .checks import run_checks
 
     start = time.perf_counter()
@@ -133,7 +134,5 @@ def check(
     aligned = time.perf_counter()
     findings = run_checks(alignment)
     done = time.perf_counter()
-    from .checks import SETTINGS as check_settings
-
     settings = {**alignment.settings, "checks": dict(check_settings)}
     return CheckResult(alignment, findings, settings, {"align_s": aligned - start, "check_s": done - aligned})

@@ -146,14 +146,6 @@ def _rss_mb() -> float:
     return round(peak / 1024 if sys.platform != "darwin" else peak / 2**20, 1)
 
 
-def _embed_texts(left: Any, right: Any) -> list[str]:
-    """What :func:`bitext.alignment.align_documents` embeds first."""
-    texts = [c.text for d in (left, right) for r in d.rows for c in r.cells if c.text]
-    texts += [t.heading for d in (left, right) for t in d.tables if t.heading]
-    texts += [p.title for d in (left, right) for p in d.parts if p.title]
-    return texts
-
-
 def run_stages(sv_path: Path, fi_path: Path, embedder: Any, trace: bool = False, report: bool = True, load_model: bool = False) -> dict:
     """Run the pipeline stage by stage on a pair; seconds per stage (or, with ``trace``,
     the peak traced allocation of each stage in MB) and what was produced."""
@@ -188,7 +180,7 @@ def run_stages(sv_path: Path, fi_path: Path, embedder: Any, trace: bool = False,
     raws = stage("read", lambda: [read_raw(sv_path), read_raw(fi_path)])
     docs = stage("normalise", lambda: [normalize(r) for r in raws])
     left, right = stage("language", lambda: order_pair(*[detect_document(d) for d in docs]))
-    texts = _embed_texts(left, right)
+    texts = align_step.texts_to_embed(left, right)
     if load_model:
         # Loading the model is a one-off cost of a cold run: measured apart from embedding.
         stage("load_model", lambda: embedder.encoder.encode(["bitext"]))
@@ -295,19 +287,6 @@ def bench_seed(sv: Path, fi: Path, cache: str) -> dict:
 # --- baselines -----------------------------------------------------------------------------------
 
 
-def row_vectors(doc: Any, table: dict[str, np.ndarray]) -> np.ndarray:
-    """One vector per row: the normalised sum of its cells' vectors (as bitext's rows)."""
-    dim = len(next(iter(table.values())))
-    out = np.zeros((len(doc.rows), dim), np.float32)
-    for i, row in enumerate(doc.rows):
-        for c in row.cells:
-            if c.text:
-                out[i] += table[c.text]
-        n = np.linalg.norm(out[i])
-        out[i] = out[i] / n if n else out[i]
-    return out
-
-
 def _links_from_pairs(n: int, m: int, pairs: Sequence[tuple[int, int]]) -> list[tuple[Optional[int], Optional[int]]]:
     li = {i for i, _ in pairs}
     rj = {j for _, j in pairs}
@@ -402,9 +381,10 @@ def bench_accuracy(sv: Path, fi: Path, size: str, cache_dir: str) -> dict:
     for name, a, b, truth, p in cases:
         left, right = read(a), read(b)
         t0 = time.perf_counter()
-        table = embedder(_embed_texts(left, right))
+        table = embedder(align_step.texts_to_embed(left, right))
         embed_s = time.perf_counter() - t0
-        lv, rv = row_vectors(left, table), row_vectors(right, table)
+        dim = len(next(iter(table.values())))
+        lv, rv = (align_step.Vectors.build(d, table, d.width, dim).rows for d in (left, right))
         lines_l = [r.source.line for r in left.rows]
         lines_r = [r.source.line for r in right.rows]
 

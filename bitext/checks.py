@@ -34,6 +34,7 @@ import numpy as np
 
 from .language import NAMES, detect_scores
 from .model import Alignment, Finding, Link, Row
+from .normalize import FINAL_PUNCTUATION
 
 MARGIN = 0.02
 Z_LOW = -1.5
@@ -49,7 +50,6 @@ SETTINGS: dict = {
     "wrong_language": {"min_probability": WRONG_LANG_PROB},
 }
 
-_FINAL = (".", "!", "?", ":", ";", ")", "]", "”", '"', "»")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,.])|\d+(?:[.,]\d+)?")
 # Number words, so "två" vs "2" is not a mismatch (Finnish by stem: kuusi/kuuden...).
@@ -147,13 +147,23 @@ class Context:
                     out["right"][c][l.right.cells[c].text] = self.model.right.cells[j, c]
         return out
 
+    @cached_property
+    def detect_pair(self) -> tuple[str, ...]:
+        """The languages language detection chooses between: the two versions'."""
+        a, b = self.langs
+        return tuple(sorted({a, b} & set(NAMES))) or (a, b)
+
+    def is_translation(self, a: str, b: str) -> bool:
+        """Whether an aligned cell pair is a translation at all: not copied unchanged and
+        neither side in the other's language (the language checks report those)."""
+        return not (_fold(a) == _fold(b) or self.in_wrong_language(a, 0) or self.in_wrong_language(b, 1))
+
     def in_wrong_language(self, text: str, side: int) -> bool:
         """Whether a cell of this side is written in the other side's language."""
         key = (text, side)
         if key not in self._wrong:
             a, b = self.langs
             own, other = (a, b) if side == 0 else (b, a)
-            pair = tuple(sorted({a, b} & set(NAMES))) or (a, b)
             words = [w for w in _WORD.findall(text) if not _name_like(w)]
             # Cheap test first (language detection costs ~1 ms a cell): a cell whose words
             # mostly occur elsewhere in its own version is in that version's language.
@@ -163,7 +173,7 @@ class Context:
                 own != other
                 and len(words) >= 3
                 and familiar * 2 < len(words)
-                and detect_scores(text, pair).get(other, 0.0) >= WRONG_LANG_PROB
+                and detect_scores(text, self.detect_pair).get(other, 0.0) >= WRONG_LANG_PROB
             )
         return self._wrong[key]
 
@@ -252,13 +262,13 @@ def check_column_shift(ctx: Context) -> Iterator[Finding]:
     la, lb = ctx.names
     for link in ctx.matched:
         if link.shift:
-            side, direction = (lb, "right") if link.shift > 0 else (lb, "left")
+            direction = "right" if link.shift > 0 else "left"
             yield _finding(
                 "column_shift",
                 "error",
                 link,
                 None,
-                f"The {side} row's content sits {abs(link.shift)} column(s) to the {direction} of the {la} row's "
+                f"The {lb} row's content sits {abs(link.shift)} column(s) to the {direction} of the {la} row's "
                 f"(e.g. {la} column 2 {_quote(link.left.cells[1].text, 60)} ↔ {lb} column {2 + link.shift} "
                 f"{_quote(link.right.cells[min(max(1 + link.shift, 0), len(link.right.cells) - 1)].text, 60)}).",
                 shift=link.shift,
@@ -358,8 +368,6 @@ def check_language(ctx: Context) -> Iterator[Finding]:
     a_lang, b_lang = ctx.langs
     if a_lang == b_lang:
         return
-    pair = tuple(sorted({a_lang, b_lang} & set(NAMES))) or (a_lang, b_lang)
-    vocab = ctx.vocabulary
     for link in ctx.aligned:
         for c, (a, b) in enumerate(zip(link.left.cells, link.right.cells)):
             if not a.text or not b.text or a.inherited or b.inherited:
@@ -376,11 +384,8 @@ def check_language(ctx: Context) -> Iterator[Finding]:
                     text=a.text,
                 )
                 continue
-            for cell, own, other_lang, own_name, other_name, side in (
-                (a.text, 0, b_lang, la, lb, 0),
-                (b.text, 1, a_lang, lb, la, 1),
-            ):
-                found = "cell" if ctx.in_wrong_language(cell, own) else _stray_words(cell, own, other_lang, pair, vocab)
+            for side, (cell, other_lang, own_name, other_name) in enumerate(((a.text, b_lang, la, lb), (b.text, a_lang, lb, la))):
+                found = "cell" if ctx.in_wrong_language(cell, side) else _stray_words(ctx, cell, side, other_lang)
                 if found is None:
                     continue
                 if found == "cell":
@@ -407,14 +412,14 @@ def check_language(ctx: Context) -> Iterator[Finding]:
                     )
 
 
-def _stray_words(text: str, own: int, other_lang: str, pair: tuple[str, ...], vocab: tuple[Counter, Counter]) -> Optional[list[str]]:
+def _stray_words(ctx: Context, text: str, own: int, other_lang: str) -> Optional[list[str]]:
     """Words of the other language left in a cell: rare in their own version, common in the
     other, and the other language's by their letters."""
-    own_vocab, other_vocab = vocab[own], vocab[1 - own]
+    own_vocab, other_vocab = ctx.vocabulary[own], ctx.vocabulary[1 - own]
     stray = []
     for w in dict.fromkeys(w for w in _WORD.findall(text) if not _name_like(w)):
         if own_vocab[w] <= 2 and other_vocab[w] >= 3 * max(own_vocab[w], 1):
-            if detect_scores(w, pair).get(other_lang, 0.0) >= WRONG_LANG_PROB:
+            if detect_scores(w, ctx.detect_pair).get(other_lang, 0.0) >= WRONG_LANG_PROB:
                 stray.append(w)
     return stray or None
 
@@ -431,7 +436,7 @@ def check_truncated(ctx: Context) -> Iterator[Finding]:
                     continue
                 last = text.rsplit(" ", 1)[-1].lower()
                 hyphen = len(text) > 2 and text.endswith("-") and text[-2].isalpha()
-                mid = last in FUNCTION_WORDS and not text.endswith(_FINAL) and other.text.endswith(_FINAL)
+                mid = last in FUNCTION_WORDS and not text.endswith(FINAL_PUNCTUATION) and other.text.endswith(FINAL_PUNCTUATION)
                 if hyphen or mid:
                     yield _finding(
                         "truncated",
@@ -509,8 +514,7 @@ def _translation_memory(ctx: Context, c: int, side: int) -> tuple[dict[str, Coun
         a, b = link.left.cells[c], link.right.cells[c]
         if not a.text or not b.text or a.inherited or b.inherited:
             continue
-        # A copied or wrong-language cell is not a translation (its own check reports it).
-        if _fold(a.text) == _fold(b.text) or ctx.in_wrong_language(a.text, 0) or ctx.in_wrong_language(b.text, 1):
+        if not ctx.is_translation(a.text, b.text):
             continue
         src, dst = (a.text, b.text) if side == 0 else (b.text, a.text)
         memory[src][dst] += 1
@@ -584,10 +588,7 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
 
 
 def _vector(ctx: Context, text: str, side: int, c: int) -> Optional[np.ndarray]:
-    v = ctx.vectors["left" if side == 0 else "right"].get(c, {}).get(text)
-    if v is None:
-        v = ctx.vectors["left" if side == 0 else "right"].get(0, {}).get(text)
-    return v
+    return ctx.vectors["left" if side == 0 else "right"].get(c, {}).get(text)
 
 
 def _closest_group(ctx: Context, src: str, groups: list[list[str]], side: int, c: int) -> Optional[int]:
@@ -628,8 +629,8 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
             a, b = link.left.cells[c], link.right.cells[c]
             if not a.text or not b.text or a.inherited:
                 continue
-            if _fold(a.text) == _fold(b.text) or ctx.in_wrong_language(a.text, 0) or ctx.in_wrong_language(b.text, 1):
-                continue  # not a translation: the language checks report it
+            if not ctx.is_translation(a.text, b.text):
+                continue
             ta, tb = a.text.split(",", 1)[0].strip(" ."), b.text.split(",", 1)[0].strip(" .")
             if _fold(ta) == _fold(tb):
                 continue

@@ -62,8 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Later commands (check, eval, bench) register themselves here to keep this module thin.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [lambda sub: __import__("bitext.evaluate", fromlist=["register"]).register(sub), lambda sub: __import__("bitext.bench", fromlist=["register"]).register(sub)]
+def _register_eval(sub: argparse._SubParsersAction) -> None:
+    from .evaluate import register
+
+    register(sub)
+
+
+def _register_bench(sub: argparse._SubParsersAction) -> None:
+    from .bench import register
+
+    register(sub)
+
+
+# Commands whose arguments live beside their code (eval, bench), to keep this module thin.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_register_eval, _register_bench]
 
 
 def _progress(args: argparse.Namespace) -> Optional[Callable[[int, int], None]]:

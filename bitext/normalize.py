@@ -37,7 +37,8 @@ CONJUNCTIONS = frozenset(
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _BROKEN_WORD = re.compile(r"(?<=\w)- (?=([^\W\d_]+))")
-_FINAL = (".", "!", "?", ":", ";", ")", "]", "”", '"', "»")
+# Punctuation that ends a cell: a cell not ending in one is unfinished (or cut off).
+FINAL_PUNCTUATION = (".", "!", "?", ":", ";", ")", "]", "”", '"', "»")
 
 
 def clean_text(text: str) -> str:
@@ -67,7 +68,7 @@ def rejoin_hyphenated(text: str) -> str:
 
 
 def _unfinished(cell: str) -> bool:
-    return bool(cell) and (cell.endswith("-") or not cell.endswith(_FINAL))
+    return bool(cell) and (cell.endswith("-") or not cell.endswith(FINAL_PUNCTUATION))
 
 
 def _starts_lower(cell: str) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from .html import worst
 from .json_report import plain
@@ -74,9 +74,11 @@ def _side_by_side(ws, result: "CheckResult") -> dict[int, int]:  # type: ignore[
     alignment = result.alignment
     a, b = alignment.prefixes
     wa, wb = alignment.left.width, alignment.right.width
-    names = [f"{a} line", f"{b} line", "relation", "score"]
-    names += [f"{a} c{k + 1}" for k in range(wa)] + [f"{b} c{k + 1}" for k in range(wb)]
-    names += [f"{a} ref", f"{b} ref"]
+    # The alignment frame's columns (the CSV contract), in sheet order.
+    columns = [f"{a}_line", f"{b}_line", "relation", "score"]
+    columns += [f"{a}_c{k + 1}" for k in range(wa)] + [f"{b}_c{k + 1}" for k in range(wb)]
+    columns += [f"{a}_ref", f"{b}_ref"]
+    names = [c.replace("_", " ") for c in columns]
     _header(ws, names)
     first_cell = (5, 5 + wa)  # sheet column of c1 on each side
     # The table headers (the column names of the first table) as header comments: the sheet's
@@ -88,17 +90,10 @@ def _side_by_side(ws, result: "CheckResult") -> dict[int, int]:  # type: ignore[
 
     row_of: dict[int, int] = {}
     wrap = Alignment(wrap_text=True, vertical="top")
-    for link in alignment.links:
-        values: list[Any] = [
-            link.left.source.line if link.left is not None else None,
-            link.right.source.line if link.right is not None else None,
-            alignment.relation_name(link),
-            round(link.score, 4),
-        ]
-        for row, width in ((link.left, wa), (link.right, wb)):
-            values += [row.cells[c].text if row is not None and c < len(row.cells) else None for c in range(width)]
-        values += [link.left.source.label if link.left is not None else None, link.right.source.label if link.right is not None else None]
-        ws.append(values)
+    frame = alignment.to_frame()
+    for link, record in zip(alignment.links, frame[columns].itertuples(index=False)):
+        values = [plain(v) for v in record]
+        ws.append([None if v == "" else v for v in values])  # empty cells, not empty strings
         r = ws.max_row
         for cell in ws[r]:
             cell.alignment = wrap
