@@ -17,19 +17,32 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["read", "align", "check", "Document", "Alignment", "Link", "Finding", "BitextError", "InputError"]
-
 _LAZY = {
     "read": ("api", "read"),
     "align": ("api", "align"),
     "check": ("api", "check"),
     "Document": ("model", "Document"),
+    "Row": ("model", "Row"),
+    "RowKey": ("model", "RowKey"),
     "Alignment": ("model", "Alignment"),
     "Link": ("model", "Link"),
     "Finding": ("model", "Finding"),
+    "CheckResult": ("model", "CheckResult"),
+    "Kind": ("model", "Kind"),
+    "Severity": ("model", "Severity"),
+    "AlignParams": ("params", "AlignParams"),
+    "CheckParams": ("params", "CheckParams"),
     "BitextError": ("errors", "BitextError"),
     "InputError": ("errors", "InputError"),
+    "UsageError": ("errors", "UsageError"),
+    "DependencyError": ("errors", "DependencyError"),
 }
+
+__all__ = list(_LAZY)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def __getattr__(name: str) -> Any:

@@ -18,6 +18,8 @@ position at each level:
 
 The row score, in [0, 1], is the weighted mean of the components that apply:
 
+The constants named here are fields of :class:`~bitext.params.AlignParams`.
+
 - ``content`` (weight 0.6): mean over the columns filled on either side of the calibrated
   cosine ``(cos - background_c) / (typical_c - background_c)`` clipped to [0, 1], where
   ``background_c`` is the median cosine of unrelated cells of column c in this document
@@ -36,54 +38,51 @@ The row score, in [0, 1], is the weighted mean of the components that apply:
 from __future__ import annotations
 
 import bisect
-import re
-from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping, Optional, Sequence
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .model import Document, Link, Row
-
-WEIGHTS = {"content": 0.6, "anchors": 0.15, "position": 0.25}
-THRESHOLD = 0.45  # a paired row below this is reported as two one-sided rows
-LEFTOVER_THRESHOLD = 0.55
-MAX_SHIFT = 1
-SHIFT_PENALTY = 0.08
-SEED = 0
-# Blocks up to this many row pairs are scored whole and solved exactly (Hungarian); larger
-# ones are scored on candidate pairs only and paired greedily, so memory stays linear.
-DENSE_LIMIT = 250_000
-GROUP_DENSE_LIMIT = 400  # part or table pairs scored exhaustively
-
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+from .embed import Embed
+from .lexicon import TOKEN, parse_numbers
+from .model import Document, Link, Row, RowKey
+from .params import AlignParams
 
 
 @dataclass(frozen=True)
 class ColumnCalibration:
     """Per column: cosine of unrelated cells (``background``) and of faithful pairs
-    (``typical``), plus the spread of faithful pairs (set after alignment)."""
+    (``typical``); ``gap`` is the least distance between them used when rescaling."""
 
     background: float
     typical: float
-    spread: float = 0.02
-    matched: int = 0  # how many matched pairs the typical/spread were measured on
+    gap: float = 0.02
 
     def scale(self, cos: np.ndarray) -> np.ndarray:
-        return np.clip((cos - self.background) / max(self.typical - self.background, 0.02), 0.0, 1.0)
+        return np.clip((cos - self.background) / max(self.typical - self.background, self.gap), 0.0, 1.0)
 
 
-@dataclass
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True)
 class Vectors:
-    """Cell embeddings of one document: ``cells[row, column]``, ``mask`` where non-empty."""
+    """Cell embeddings of one document (read-only arrays): ``cells[row, column]``, ``mask``
+    where non-empty, ``rows`` the normalised mean of each row's cells. Row ``k`` is the
+    document's ``k``-th row in reading order; ``index`` maps a :class:`~bitext.model.RowKey`
+    to it."""
 
     cells: np.ndarray  # (n, W, d)
     mask: np.ndarray  # (n, W)
-    rows: np.ndarray  # (n, d) normalised mean of the row's cells
+    rows: np.ndarray  # (n, d)
+    index: Mapping[RowKey, int] = field(repr=False)
 
     @classmethod
-    def build(cls, doc: Document, table: dict[str, np.ndarray], width: int, dim: int) -> "Vectors":
+    def build(cls, doc: Document, table: Mapping[str, np.ndarray], width: int, dim: int) -> "Vectors":
         rows = doc.rows
         cells = np.zeros((len(rows), width, dim), dtype=np.float32)
         mask = np.zeros((len(rows), width), dtype=bool)
@@ -94,29 +93,53 @@ class Vectors:
                     mask[i, c] = True
         summed = cells.sum(axis=1)
         norms = np.linalg.norm(summed, axis=1, keepdims=True)
-        return cls(cells, mask, summed / np.maximum(norms, 1e-9))
+        index = MappingProxyType({r.rowkey: k for k, r in enumerate(rows)})
+        return cls(_frozen(cells), _frozen(mask), _frozen(summed / np.maximum(norms, 1e-9)), index)
+
+    @property
+    def width(self) -> int:
+        return int(self.cells.shape[1])
+
+    def vector(self, row: Row, column: int) -> Optional[np.ndarray]:
+        """The (read-only) vector of a cell, or None when it is empty or past the width."""
+        k = self.index[row.rowkey]
+        if not 0 <= column < self.width or not self.mask[k, column]:
+            return None
+        return self.cells[k, column]
 
 
-@dataclass
-class Model:
-    """Everything the alignment measured, kept for the checks and for inspection."""
+@dataclass(frozen=True)
+class Measurements:
+    """What the alignment measured on a document pair, frozen, for the checks and for
+    inspection: the cell vectors of both sides, the per-column calibrations, the anchors of
+    each row, and the parts and tables it paired (with their scores)."""
 
     left: Vectors
     right: Vectors
-    columns: list[ColumnCalibration]
+    columns: tuple[ColumnCalibration, ...]
     row_calibration: ColumnCalibration
-    left_anchors: list[frozenset[str]]
-    right_anchors: list[frozenset[str]]
+    left_anchors: tuple[frozenset[str], ...] = field(repr=False)
+    right_anchors: tuple[frozenset[str], ...] = field(repr=False)
     anchor_matrices: tuple = field(default=(), repr=False)  # (left, right) sparse row x token incidence
-    part_pairs: list[tuple[int, int, float]] = field(default_factory=list)
-    table_pairs: list[tuple[int, int, float]] = field(default_factory=list)
-    # The embedding function used, so the checks embed new texts (terms) the same way.
-    embed: Optional[Callable[[Sequence[str]], dict[str, np.ndarray]]] = field(default=None, repr=False)
+    part_pairs: tuple[tuple[int, int, float], ...] = ()
+    table_pairs: tuple[tuple[int, int, float], ...] = ()
+
+    @property
+    def width(self) -> int:
+        """The number of columns measured: the wider of the two documents."""
+        return self.left.width
+
+    def cell_cosine(self, left: Row, right: Row, column: int, right_column: Optional[int] = None) -> Optional[float]:
+        """Cosine of a left cell with a right cell (same column unless ``right_column``);
+        None where either is empty or past the width."""
+        a = self.left.vector(left, column)
+        b = self.right.vector(right, column if right_column is None else right_column)
+        return None if a is None or b is None else float(a @ b)
 
     def cell_similarity(self, i: int, j: int, shift: int = 0) -> list[Optional[float]]:
         """Calibrated similarity of each column of left row i with right row j (None where
         either cell is empty)."""
-        width = self.left.cells.shape[1]
+        width = self.width
         out: list[Optional[float]] = []
         for c in range(width):
             c2 = c + shift
@@ -127,25 +150,15 @@ class Model:
                 out.append(None)
         return out
 
-    def cell_cosine(self, i: int, j: int, c: int, c2: Optional[int] = None) -> Optional[float]:
-        c2 = c if c2 is None else c2
-        if not (self.left.mask[i, c] and self.right.mask[j, c2]):
-            return None
-        return float(self.left.cells[i, c] @ self.right.cells[j, c2])
-
 
 # --- anchors ---------------------------------------------------------------------------------
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+    return TOKEN.findall(text)
 
 
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", ".") for n in _NUMBER.findall(text)}
-
-
-def anchor_sets(left: Document, right: Document) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+def anchor_sets(left: Document, right: Document) -> tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]:
     """Language-independent tokens of each row: numbers, and capitalised or mixed-case
     tokens (names, acronyms) that occur in both documents."""
 
@@ -160,7 +173,7 @@ def anchor_sets(left: Document, right: Document) -> tuple[list[frozenset[str]], 
 
     shared = names(left) & names(right)
 
-    def per_row(doc: Document) -> list[frozenset[str]]:
+    def per_row(doc: Document) -> tuple[frozenset[str], ...]:
         out = []
         for row in doc.rows:
             toks: set[str] = set()
@@ -168,21 +181,21 @@ def anchor_sets(left: Document, right: Document) -> tuple[list[frozenset[str]], 
                 if cell.inherited:
                     continue
                 toks |= {t for t in _tokens(cell.text) if t in shared}
-                toks |= {"#" + n for n in _numbers(cell.text)}
+                toks |= {"#" + n for n in parse_numbers(cell.text)}
             out.append(frozenset(toks))
-        return out
+        return tuple(out)
 
     return per_row(left), per_row(right)
 
 
-def anchor_matrices(la: list[frozenset[str]], ra: list[frozenset[str]]):  # type: ignore[no-untyped-def]
+def anchor_matrices(la: Sequence[frozenset[str]], ra: Sequence[frozenset[str]]):  # type: ignore[no-untyped-def]
     """Row × token incidence matrices (sparse), so anchor overlaps of whole blocks or of
     candidate pairs are matrix products, not Python loops."""
     from scipy.sparse import csr_matrix
 
     vocab = {t: k for k, t in enumerate(sorted(set().union(*la, *ra)))}
 
-    def build(sets: list[frozenset[str]]):  # type: ignore[no-untyped-def]
+    def build(sets: Sequence[frozenset[str]]):  # type: ignore[no-untyped-def]
         rows = [k for k, toks in enumerate(sets) for _ in toks]
         cols = [vocab[t] for toks in sets for t in sorted(toks)]
         return csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(sets), max(len(vocab), 1)))
@@ -190,7 +203,7 @@ def anchor_matrices(la: list[frozenset[str]], ra: list[frozenset[str]]):  # type
     return build(la), build(ra)
 
 
-def _anchor_scores(model: "Model", li: np.ndarray, rj: np.ndarray, pairs: bool) -> np.ndarray:
+def _anchor_scores(model: Measurements, li: np.ndarray, rj: np.ndarray, pairs: bool) -> np.ndarray:
     """Jaccard of anchors: for the block li × rj, or for the pairs (li[k], rj[k]); NaN
     where neither row has anchors."""
     A, B = model.anchor_matrices
@@ -210,41 +223,43 @@ def _anchor_scores(model: "Model", li: np.ndarray, rj: np.ndarray, pairs: bool) 
 # --- calibration -------------------------------------------------------------------------------
 
 
-def _calibrate(a: np.ndarray, b: np.ndarray, rng: np.random.Generator) -> ColumnCalibration:
+def _calibrate(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, p: AlignParams) -> ColumnCalibration:
     """Background and typical cosine between two sets of (distinct) vectors."""
+    gap = p.calibration_min_gap
     if len(a) == 0 or len(b) == 0:
-        return ColumnCalibration(0.8, 0.9)
-    ia = rng.choice(len(a), size=min(len(a), 400), replace=False)
-    sims = a[ia] @ b.T  # (<=400, len(b))
+        return ColumnCalibration(p.calibration_background, p.calibration_typical, gap)
+    ia = rng.choice(len(a), size=min(len(a), p.calibration_sample), replace=False)
+    sims = a[ia] @ b.T  # (<=sample, len(b))
     background = float(np.median(sims))
     typical = float(np.median(sims.max(axis=1)))
-    return ColumnCalibration(background, max(typical, background + 0.02))
+    return ColumnCalibration(background, max(typical, background + gap), gap)
 
 
-def calibrate_columns(left: Document, right: Document, table: dict[str, np.ndarray], width: int) -> list[ColumnCalibration]:
-    rng = np.random.default_rng(SEED)
+def calibrate_columns(left: Document, right: Document, table: Mapping[str, np.ndarray], width: int, p: AlignParams) -> tuple[ColumnCalibration, ...]:
+    rng = np.random.default_rng(p.seed)
     out = []
     for c in range(width):
         lt = sorted({r.cells[c].text for r in left.rows if len(r.cells) > c and r.cells[c].text})
         rt = sorted({r.cells[c].text for r in right.rows if len(r.cells) > c and r.cells[c].text})
         a = np.array([table[t] for t in lt]) if lt else np.zeros((0, 1))
         b = np.array([table[t] for t in rt]) if rt else np.zeros((0, 1))
-        out.append(_calibrate(a, b, rng))
-    return out
+        out.append(_calibrate(a, b, rng, p))
+    return tuple(out)
 
 
 # --- scoring -----------------------------------------------------------------------------------
 
 
-def _best_over_shifts(model: Model, shape: tuple[int, ...], cos, masks) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """Mean calibrated cosine over the columns, for each column shift in ±MAX_SHIFT; the
-    best shift wins (a non-zero shift needs 3 overlapping columns and pays a penalty).
+def _best_over_shifts(model: Measurements, p: AlignParams, shape: tuple[int, ...], cos, masks) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Mean calibrated cosine over the columns, for each column shift in ±max_shift; the
+    best shift wins (a non-zero shift needs shift_min_columns overlapping columns and pays
+    a penalty).
     ``cos(c, c2)`` and ``masks(c, c2)`` give the cosines and the filled masks of left column
     c against right column c2, for a block or for a list of pairs."""
-    width = model.left.cells.shape[1]
+    width = model.width
     best = np.full(shape, -1.0)
     shift = np.zeros(shape, dtype=int)
-    for s in range(-MAX_SHIFT, MAX_SHIFT + 1):
+    for s in range(-p.max_shift, p.max_shift + 1):
         num = np.zeros(shape)
         den = np.zeros(shape)
         for c in range(width):
@@ -260,20 +275,21 @@ def _best_over_shifts(model: Model, shape: tuple[int, ...], cos, masks) -> tuple
                 num += np.where(both, model.columns[c].scale(cos(c, c2)), 0.0)
         val = np.where(den > 0, num / np.maximum(den, 1), 0.0)
         if s:
-            val = np.where(den >= 3, val - SHIFT_PENALTY, -1.0)
+            val = np.where(den >= p.shift_min_columns, val - p.shift_penalty, -1.0)
         better = val > best + 1e-9
         best = np.where(better, val, best)
         shift = np.where(better, s, shift)
     return np.clip(best, 0.0, 1.0), shift
 
 
-def content_block(model: Model, li: Sequence[int], rj: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def content_block(model: Measurements, p: AlignParams, li: Sequence[int], rj: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """Calibrated content similarity of left rows ``li`` × right rows ``rj``, and the column
     shift that gave it."""
     L, Lm = model.left.cells[li], model.left.mask[li]
     R, Rm = model.right.cells[rj], model.right.mask[rj]
     return _best_over_shifts(
         model,
+        p,
         (len(li), len(rj)),
         lambda c, c2: L[:, c] @ R[:, c2].T,
         lambda c, c2: (Lm[:, c][:, None], Rm[:, c2][None, :]),
@@ -285,7 +301,8 @@ def _relpos(k: int, n: int) -> float:
 
 
 def score_block(
-    model: Model,
+    model: Measurements,
+    p: AlignParams,
     li: Sequence[int],
     rj: Sequence[int],
     lpos: Sequence[float],
@@ -293,21 +310,21 @@ def score_block(
     position_weight: float = 1.0,
 ) -> dict[str, np.ndarray]:
     """Row scores for a block, with their components."""
-    content, shift = content_block(model, li, rj)
+    content, shift = content_block(model, p, li, rj)
     position = 1.0 - np.abs(np.asarray(lpos)[:, None] - np.asarray(rpos)[None, :])
     position = position * position_weight
     anchors = _anchor_scores(model, np.asarray(li), np.asarray(rj), pairs=False)
-    return _combine(content, anchors, position, shift)
+    return _combine(p, content, anchors, position, shift)
 
 
-def _combine(content: np.ndarray, anchors: np.ndarray, position: np.ndarray, shift: np.ndarray) -> dict[str, np.ndarray]:
+def _combine(p: AlignParams, content: np.ndarray, anchors: np.ndarray, position: np.ndarray, shift: np.ndarray) -> dict[str, np.ndarray]:
     has_anchor = ~np.isnan(anchors)
-    num = WEIGHTS["content"] * content + WEIGHTS["position"] * position + np.where(has_anchor, WEIGHTS["anchors"] * np.nan_to_num(anchors), 0.0)
-    den = WEIGHTS["content"] + WEIGHTS["position"] + np.where(has_anchor, WEIGHTS["anchors"], 0.0)
+    num = p.weight_content * content + p.weight_position * position + np.where(has_anchor, p.weight_anchors * np.nan_to_num(anchors), 0.0)
+    den = p.weight_content + p.weight_position + np.where(has_anchor, p.weight_anchors, 0.0)
     return {"score": num / den, "content": content, "anchors": anchors, "position": position, "shift": shift}
 
 
-def content_pairs(model: Model, pi: np.ndarray, pj: np.ndarray, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+def content_pairs(model: Measurements, p: AlignParams, pi: np.ndarray, pj: np.ndarray, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """:func:`content_block` for a list of pairs (left pi[k], right pj[k]), in chunks."""
     best = np.zeros(len(pi))
     shift = np.zeros(len(pi), dtype=int)
@@ -317,6 +334,7 @@ def content_pairs(model: Model, pi: np.ndarray, pj: np.ndarray, chunk: int = 204
         R, Rm = model.right.cells[b], model.right.mask[b]
         best[start : start + chunk], shift[start : start + chunk] = _best_over_shifts(
             model,
+            p,
             (len(a),),
             lambda c, c2: np.einsum("pd,pd->p", L[:, c], R[:, c2]),
             lambda c, c2: (Lm[:, c], Rm[:, c2]),
@@ -324,17 +342,17 @@ def content_pairs(model: Model, pi: np.ndarray, pj: np.ndarray, chunk: int = 204
     return best, shift
 
 
-def candidate_pairs(model: Model, li: Sequence[int], rj: Sequence[int], lpos: Sequence[float], rpos: Sequence[float], k: int = 8, chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs for a large block, without its n × m matrix: each left row's ``k``
+def candidate_pairs(model: Measurements, p: AlignParams, li: Sequence[int], rj: Sequence[int], lpos: Sequence[float], rpos: Sequence[float], chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs for a large block, without its n × m matrix: each left row's ``candidate_k``
     most similar right rows (row vectors, computed chunk by chunk) plus the right rows at
     about the same relative position (a band around the diagonal). Returns block indices."""
     li_a, rj_a = np.asarray(li), np.asarray(rj)
     R = model.right.rows[rj_a]
     rpos_a = np.asarray(rpos)
     order = np.argsort(rpos_a, kind="stable")
-    band = max(3, int(0.01 * len(rj_a)))
+    band = max(p.candidate_band_min, int(p.candidate_band * len(rj_a)))
     out_a, out_b = [], []
-    kk = min(k, len(rj_a))
+    kk = min(p.candidate_k, len(rj_a))
     for start in range(0, len(li_a), chunk):
         sims = model.left.rows[li_a[start : start + chunk]] @ R.T
         top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
@@ -348,13 +366,13 @@ def candidate_pairs(model: Model, li: Sequence[int], rj: Sequence[int], lpos: Se
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
-def score_pairs(model: Model, li: Sequence[int], rj: Sequence[int], pa: np.ndarray, pb: np.ndarray, lpos: Sequence[float], rpos: Sequence[float], position_weight: float = 1.0) -> dict[str, np.ndarray]:
+def score_pairs(model: Measurements, p: AlignParams, li: Sequence[int], rj: Sequence[int], pa: np.ndarray, pb: np.ndarray, lpos: Sequence[float], rpos: Sequence[float], position_weight: float = 1.0) -> dict[str, np.ndarray]:
     """Row scores of candidate pairs (block indices pa, pb), with their components."""
     gi, gj = np.asarray(li)[pa], np.asarray(rj)[pb]
-    content, shift = content_pairs(model, gi, gj)
+    content, shift = content_pairs(model, p, gi, gj)
     position = (1.0 - np.abs(np.asarray(lpos)[pa] - np.asarray(rpos)[pb])) * position_weight
     anchors = _anchor_scores(model, gi, gj, pairs=True)
-    return _combine(content, anchors, position, shift)
+    return _combine(p, content, anchors, position, shift)
 
 
 def _greedy(score: np.ndarray, pa: np.ndarray, pb: np.ndarray, threshold: float) -> list[int]:
@@ -384,7 +402,7 @@ def _assign(score: np.ndarray) -> list[tuple[int, int]]:
 # --- structure ---------------------------------------------------------------------------------
 
 
-def _coverage(model: Model, li: Sequence[int], rj: Sequence[int]) -> float:
+def _coverage(model: Measurements, li: Sequence[int], rj: Sequence[int]) -> float:
     """How well the rows of two groups cover each other (mean best calibrated row cosine,
     both ways)."""
     if not li or not rj:
@@ -400,18 +418,19 @@ def _coverage(model: Model, li: Sequence[int], rj: Sequence[int]) -> float:
     return float((cal(np.concatenate(best_l)).mean() + cal(best_r).mean()) / 2)
 
 
-def _group_score(model: Model, li: Sequence[int], rj: Sequence[int], title_sim: float, pos: float, title_weight: float) -> float:
+def _group_score(model: Measurements, p: AlignParams, li: Sequence[int], rj: Sequence[int], title_sim: float, pos: float, title_weight: float) -> float:
     size = min(len(li), len(rj)) / max(len(li), len(rj), 1)
     cover = _coverage(model, li, rj)
-    w_cover = 0.7 - title_weight
-    return w_cover * cover + title_weight * title_sim + 0.2 * pos + 0.1 * size
+    w_cover = p.group_content_weight - title_weight
+    return w_cover * cover + title_weight * title_sim + p.group_position_weight * pos + p.group_size_weight * size
 
 
-def _group_candidates(model: Model, groups_l: list[list[int]], groups_r: list[list[int]], k: int = 5) -> list[tuple[int, int]]:
+def _group_candidates(model: Measurements, p: AlignParams, groups_l: list[list[int]], groups_r: list[list[int]]) -> list[tuple[int, int]]:
     """Which group pairs to score: all of them for a few groups; with many, each group's
-    ``k`` nearest by centroid plus its neighbours by position (never all P × Q)."""
+    ``group_candidate_k`` nearest by centroid plus its neighbours by position (never all
+    P × Q)."""
     nl, nr = len(groups_l), len(groups_r)
-    if nl * nr <= GROUP_DENSE_LIMIT:
+    if nl * nr <= p.group_dense_limit:
         return [(a, b) for a in range(nl) for b in range(nr)]
 
     def centroids(groups: list[list[int]], rows: np.ndarray) -> np.ndarray:
@@ -421,30 +440,31 @@ def _group_candidates(model: Model, groups_l: list[list[int]], groups_r: list[li
     sims = centroids(groups_l, model.left.rows) @ centroids(groups_r, model.right.rows).T
     out: set[tuple[int, int]] = set()
     for a in range(nl):
-        out.update((a, int(b)) for b in np.argsort(-sims[a], kind="stable")[:k])
+        out.update((a, int(b)) for b in np.argsort(-sims[a], kind="stable")[: p.group_candidate_k])
         at = round(_relpos(a, nl) * (nr - 1))
-        out.update((a, b) for b in range(max(0, at - 2), min(nr, at + 3)))
+        out.update((a, b) for b in range(max(0, at - p.group_neighbours), min(nr, at + p.group_neighbours + 1)))
     return sorted(out)
 
 
 def _pair_groups(
-    model: Model,
+    model: Measurements,
+    p: AlignParams,
     groups_l: list[list[int]],
     groups_r: list[list[int]],
     titles_l: list[Optional[np.ndarray]],
     titles_r: list[Optional[np.ndarray]],
     title_weight: float,
-    threshold: float = 0.35,
+    threshold: float,
 ) -> list[tuple[int, int, float]]:
     nl, nr = len(groups_l), len(groups_r)
     if not nl or not nr:
         return []
     score = np.full((nl, nr), -1.0)
-    for a, b in _group_candidates(model, groups_l, groups_r):
+    for a, b in _group_candidates(model, p, groups_l, groups_r):
         ta, tb = titles_l[a], titles_r[b]
         tsim = float(model.row_calibration.scale(np.array(ta @ tb))) if ta is not None and tb is not None else 0.0
         pos = 1.0 - abs(_relpos(a, nl) - _relpos(b, nr))
-        score[a, b] = _group_score(model, groups_l[a], groups_r[b], tsim, pos, title_weight)
+        score[a, b] = _group_score(model, p, groups_l[a], groups_r[b], tsim, pos, title_weight)
     return [(a, b, float(score[a, b])) for a, b in _assign(score) if score[a, b] >= threshold]
 
 
@@ -462,77 +482,80 @@ def texts_to_embed(left: Document, right: Document) -> list[str]:
 def align_documents(
     left: Document,
     right: Document,
-    embed: Callable[[Sequence[str]], dict[str, np.ndarray]],
-    threshold: float = THRESHOLD,
-) -> tuple[tuple[Link, ...], Model]:
+    embed: Embed,
+    params: Optional[AlignParams] = None,
+) -> tuple[tuple[Link, ...], Measurements]:
     """Align the rows of two normalised documents. ``embed`` maps texts to vectors.
 
-    Returns the links (every row of both documents appears) and the measured model.
+    Returns the links (every row of both documents appears) and what was measured.
     """
+    p = params or AlignParams()
     width = max(left.width, right.width)
     table = embed(texts_to_embed(left, right))
     dim = next(iter(table.values())).shape[0] if table else 1
     lv, rv = Vectors.build(left, table, width, dim), Vectors.build(right, table, width, dim)
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(p.seed)
     la, ra = anchor_sets(left, right)
-    model = Model(lv, rv, calibrate_columns(left, right, table, width), _calibrate(lv.rows, rv.rows, rng), la, ra, anchor_matrices(la, ra), embed=embed)
+    model = Measurements(lv, rv, calibrate_columns(left, right, table, width, p), _calibrate(lv.rows, rv.rows, rng, p), la, ra, anchor_matrices(la, ra))
 
     lrows, rrows = left.rows, right.rows
-    lindex = {id(r): k for k, r in enumerate(lrows)}
-    rindex = {id(r): k for k, r in enumerate(rrows)}
+    lindex, rindex = lv.index, rv.index
 
     def vec(text: str) -> Optional[np.ndarray]:
         return table.get(text) if text else None
 
-    def rows_of_part(doc: Document, p: int, index: dict[int, int]) -> list[int]:
-        return [index[id(r)] for t in doc.parts[p].tables for r in doc.tables[t].rows]
+    def rows_of_part(doc: Document, part: int, index: Mapping[RowKey, int]) -> list[int]:
+        return [index[r.rowkey] for t in doc.parts[part].tables for r in doc.tables[t].rows]
 
     part_pairs = _pair_groups(
         model,
-        [rows_of_part(left, p.index, lindex) for p in left.parts],
-        [rows_of_part(right, p.index, rindex) for p in right.parts],
-        [vec(p.title) for p in left.parts],
-        [vec(p.title) for p in right.parts],
-        title_weight=0.15,
-        threshold=0.3,
+        p,
+        [rows_of_part(left, part.index, lindex) for part in left.parts],
+        [rows_of_part(right, part.index, rindex) for part in right.parts],
+        [vec(part.title) for part in left.parts],
+        [vec(part.title) for part in right.parts],
+        title_weight=p.part_title_weight,
+        threshold=p.part_threshold,
     )
-    model.part_pairs = part_pairs
+    table_pairs: list[tuple[int, int, float]] = []
     matched: dict[int, tuple[int, dict[str, float]]] = {}  # left row -> (right row, components)
 
     def take(li: list[int], rj: list[int], lpos: list[float], rpos: list[float], thr: float, pw: float = 1.0) -> None:
         if not li or not rj:
             return
-        if len(li) * len(rj) <= DENSE_LIMIT:
-            s = score_block(model, li, rj, lpos, rpos, pw)
+        if len(li) * len(rj) <= p.dense_limit:
+            s = score_block(model, p, li, rj, lpos, rpos, pw)
             for a, b in _assign(s["score"]):
                 if s["score"][a, b] >= thr:
                     matched[li[a]] = (rj[b], {k: float(v[a, b]) for k, v in s.items()})
             return
         # Large block: candidate pairs only (top-k + diagonal band), greedy one-to-one.
-        pa, pb = candidate_pairs(model, li, rj, lpos, rpos)
-        s = score_pairs(model, li, rj, pa, pb, lpos, rpos, pw)
+        pa, pb = candidate_pairs(model, p, li, rj, lpos, rpos)
+        s = score_pairs(model, p, li, rj, pa, pb, lpos, rpos, pw)
         for k in _greedy(s["score"], pa, pb, thr):
             matched[li[int(pa[k])]] = (rj[int(pb[k])], {name: float(v[k]) for name, v in s.items()})
 
     for pl, pr, _ in part_pairs:
         tl, tr = list(left.parts[pl].tables), list(right.parts[pr].tables)
-        table_pairs = _pair_groups(
+        pairs = _pair_groups(
             model,
-            [[lindex[id(r)] for r in left.tables[t].rows] for t in tl],
-            [[rindex[id(r)] for r in right.tables[t].rows] for t in tr],
+            p,
+            [[lindex[r.rowkey] for r in left.tables[t].rows] for t in tl],
+            [[rindex[r.rowkey] for r in right.tables[t].rows] for t in tr],
             [vec(left.tables[t].heading) for t in tl],
             [vec(right.tables[t].heading) for t in tr],
-            title_weight=0.3,
+            title_weight=p.table_title_weight,
+            threshold=p.table_threshold,
         )
-        for a, b, sc in table_pairs:
-            model.table_pairs.append((tl[a], tr[b], sc))
+        for a, b, sc in pairs:
+            table_pairs.append((tl[a], tr[b], sc))
             lt, rt = left.tables[tl[a]], right.tables[tr[b]]
             take(
-                [lindex[id(r)] for r in lt.rows],
-                [rindex[id(r)] for r in rt.rows],
+                [lindex[r.rowkey] for r in lt.rows],
+                [rindex[r.rowkey] for r in rt.rows],
                 [_relpos(k, len(lt.rows)) for k in range(len(lt.rows))],
                 [_relpos(k, len(rt.rows)) for k in range(len(rt.rows))],
-                threshold,
+                p.threshold,
             )
 
     # Left-overs: anywhere in the document, position relative to the whole document and
@@ -545,20 +568,22 @@ def align_documents(
         rest_r,
         [_relpos(i, len(lrows)) for i in rest_l],
         [_relpos(j, len(rrows)) for j in rest_r],
-        max(threshold, LEFTOVER_THRESHOLD),
-        pw=0.8,
+        max(p.threshold, p.leftover_threshold),
+        pw=p.leftover_position_weight,
     )
 
-    links = _splits_and_links(left, right, model, matched, embed)
-    return _ordered(links, lrows, rrows), model
+    model = replace(model, part_pairs=tuple(part_pairs), table_pairs=tuple(table_pairs))
+    links = _splits_and_links(left, right, model, p, matched, embed)
+    return _ordered(links, lv.index, rv.index), model
 
 
 def _splits_and_links(
     left: Document,
     right: Document,
-    model: Model,
+    model: Measurements,
+    p: AlignParams,
     matched: dict[int, tuple[int, dict[str, float]]],
-    embed: Callable[[Sequence[str]], dict[str, np.ndarray]],
+    embed: Embed,
 ) -> list[Link]:
     lrows, rrows = left.rows, right.rows
     links: list[Link] = []
@@ -576,7 +601,7 @@ def _splits_and_links(
             o, om = model.left.cells[other], model.left.mask[other]
         else:
             o, om = model.right.cells[other], model.right.mask[other]
-        sims = [float(model.columns[c].scale(np.array(mine[c] @ o[c]))) for c in range(len(joined)) if mask[c] and om[c]]
+        sims = [float(model.columns[c].scale(np.array(mine[c] @ o[c]))) for c in range(min(len(joined), len(om))) if mask[c] and om[c]]
         return float(np.mean(sims)) if sims else 0.0
 
     def try_split(side: str, k: int) -> Optional[Link]:
@@ -593,7 +618,7 @@ def _splits_and_links(
             alone = model.cell_similarity(other, nb) if side == "right" else model.cell_similarity(nb, other)
             base = float(np.mean([x for x in alone if x is not None] or [0.0]))
             joined = merged_content(side, a, b, other, nb < k)
-            if joined > base + 0.05:
+            if joined > base + p.split_gain:
                 note = f"split: continues the row at {nbrow.source.label}"
                 pair = (lrows[other], row) if side == "right" else (row, rrows[other])
                 return Link(pair[0], pair[1], "match", round(joined, 4), content=round(joined, 4), note=note)
@@ -622,23 +647,22 @@ def _link(a: Row, b: Row, comp: dict[str, float]) -> Link:
     )
 
 
-def _ordered(links: list[Link], lrows: Sequence[Row], rrows: Sequence[Row]) -> tuple[Link, ...]:
+def _ordered(links: list[Link], lpos: Mapping[RowKey, int], rpos: Mapping[RowKey, int]) -> tuple[Link, ...]:
     """Links in reading order of the left document; a right-only row comes right after the
-    link of the right row before it."""
-    lpos = {id(r): k for k, r in enumerate(lrows)}
-    rpos = {id(r): k for k, r in enumerate(rrows)}
+    link of the right row before it. ``lpos``/``rpos``: each row's place in its document."""
     # Where each right row sits in left order (through its match).
     anchor_of_right: dict[int, float] = {}
     for link in links:
         if link.left is not None and link.right is not None:
-            anchor_of_right[rpos[id(link.right)]] = lpos[id(link.left)]
+            anchor_of_right[rpos[link.right.rowkey]] = lpos[link.left.rowkey]
 
     matched_right = sorted(anchor_of_right)
 
     def key(link: Link) -> tuple[float, int, int]:
         if link.left is not None:
-            return (lpos[id(link.left)], 0, rpos[id(link.right)] if link.right is not None else -1)
-        j = rpos[id(link.right)]
+            return (lpos[link.left.rowkey], 0, rpos[link.right.rowkey] if link.right is not None else -1)
+        assert link.right is not None
+        j = rpos[link.right.rowkey]
         k = bisect.bisect_left(matched_right, j)
         at = anchor_of_right[matched_right[k - 1]] + 0.5 if k else -0.5
         return (at, 1, j)

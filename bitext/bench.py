@@ -187,11 +187,11 @@ def run_stages(sv_path: Path, fi_path: Path, embedder: Any, trace: bool = False,
     stage("embed", lambda: embedder(texts))
 
     def do_align() -> Any:
-        links, model = align_step.align_documents(left, right, lambda t: embedder(t), threshold=align_step.THRESHOLD)
-        return Alignment(left, right, tuple(links), {"model": embedder.encoder.name}, model)
+        links, measured = align_step.align_documents(left, right, lambda t: embedder(t))
+        return Alignment(left, right, tuple(links), {"model": embedder.encoder.name}, measured)
 
     alignment = stage("align", do_align)
-    findings = stage("check", lambda: run_checks(alignment))
+    findings = stage("check", lambda: run_checks(alignment, lambda t: embedder(t)))
     state["report"] = "skipped"
     if report:
         result = CheckResult(alignment, findings, dict(alignment.settings))
@@ -405,7 +405,7 @@ def bench_accuracy(sv: Path, fi: Path, size: str, cache_dir: str) -> dict:
         links = monotone_dp(lv @ rv.T)
         methods["monotone_dp"] = {**link_f1(named(links), truth_c), "time_s": time.perf_counter() - t0}
         t0 = time.perf_counter()
-        blinks, _ = align_step.align_documents(left, right, lambda t: embedder(t), threshold=align_step.THRESHOLD)
+        blinks, _ = align_step.align_documents(left, right, lambda t: embedder(t))
         got = {(l.left.source.line if l.left else None, l.right.source.line if l.right else None) for l in blinks}
         got = set(p.canonical(got)) if p is not None else got
         methods["bitext"] = {**link_f1(got, truth_c), "time_s": time.perf_counter() - t0}

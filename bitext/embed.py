@@ -5,7 +5,7 @@
   symmetric; "query:" is for short questions), variant ``original`` (full multilingual
   vocabulary; ``enpt`` is English/Portuguese only).
 - :class:`SentenceTransformerEncoder`: any sentence-transformers model by name or local
-  directory (LaBSE, multilingual-e5-*, …), imported lazily, offline (``HF_HUB_OFFLINE=1``).
+  directory (LaBSE, multilingual-e5-*, …), imported lazily, offline (``local_files_only``).
 - :class:`EmbeddingCache`: SQLite in the platform's cache directory, keyed by the model's
   identity and the text, so re-checking after editing one cell embeds only that cell. SQLite
   with WAL and a busy timeout keeps concurrent runs safe.
@@ -18,7 +18,8 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Protocol, Sequence, runtime_checkable
+from types import MappingProxyType
+from typing import Callable, Iterable, Mapping, Optional, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 
 MAX_EMBED_CHARS = 2000  # about 500 tokens: the encoder's window
 Progress = Optional[Callable[[int, int], None]]  # (done, total)
+# What the alignment and the checks embed with: texts → read-only ``{text: vector}``.
+Embed = Callable[[Sequence[str]], Mapping[str, np.ndarray]]
 
 
 @runtime_checkable
@@ -79,8 +82,8 @@ class SentenceTransformerEncoder:
     """
 
     def __init__(self, model: str, device: Optional[str] = None):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Offline by ``local_files_only`` on each call, not by HF_HUB_OFFLINE in os.environ:
+        # a library does not change its host program's environment.
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
@@ -218,13 +221,15 @@ class Embedder:
         self.misses = 0
         self._memory: dict[str, np.ndarray] = {}
 
-    def __call__(self, texts: Iterable[str], progress: Progress = None) -> dict[str, np.ndarray]:
-        """Vectors for the distinct non-empty ``texts``, as ``{text: vector}``."""
+    def __call__(self, texts: Iterable[str], progress: Progress = None) -> Mapping[str, np.ndarray]:
+        """Vectors for the distinct non-empty ``texts``, as a read-only ``{text: vector}``
+        (a view of the embedder's memory: callers cannot change what it remembers)."""
         wanted = sorted({t for t in texts if t} - self._memory.keys())
         if wanted and self.cache is not None:
             try:
                 for text, vec in zip(wanted, self.cache.get(self.encoder.name, wanted)):
                     if vec is not None:
+                        vec.setflags(write=False)
                         self._memory[text] = vec
                         self.hits += 1
             except (sqlite3.Error, OSError) as exc:
@@ -239,6 +244,8 @@ class Embedder:
             batch = todo[start : start + self.batch_size]
             vecs = self.encoder.encode([t[:MAX_EMBED_CHARS] for t in batch])
             for text, vec in zip(batch, vecs):
+                vec = np.array(vec, dtype=np.float32)  # its own read-only copy, not a view of the batch
+                vec.setflags(write=False)
                 self._memory[text] = vec
             self.misses += len(batch)
             if self.cache is not None:
@@ -249,4 +256,4 @@ class Embedder:
                     self.cache = None
             if progress:
                 progress(min(start + self.batch_size, len(todo)), len(todo))
-        return self._memory
+        return MappingProxyType(self._memory)

@@ -9,7 +9,11 @@ reading to the report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from enum import Enum
+from typing import TYPE_CHECKING, NamedTuple, Optional, Union
+
+if TYPE_CHECKING:
+    from .alignment import Measurements
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,17 @@ class Cell:
         return not self.text
 
 
+class RowKey(NamedTuple):
+    """A row's identity in its document, set by the normaliser: its table and its place in it.
+
+    Stable (the same document always gives the same keys) and unique within a document; the
+    alignment, the checks and the reports key rows by it (with the side, for two documents).
+    """
+
+    table: int
+    index: int
+
+
 @dataclass(frozen=True)
 class Row:
     """A logical table row: a body row plus the page-break continuation lines that complete it."""
@@ -123,8 +138,21 @@ class Row:
 
     @property
     def key(self) -> str:
-        """The row's identity: its first physical line, or its reference."""
+        """A readable locator: its first physical line, or its reference (for anchors)."""
         return str(self.source.line) if self.source.lines else self.source.ref
+
+    @property
+    def rowkey(self) -> RowKey:
+        """The row's identity in its document: ``(table, index)``."""
+        return RowKey(self.table, self.index)
+
+    def cell(self, column: int) -> Cell:
+        """The cell at 0-based ``column``, or an empty cell past the row's end (tables of
+        two versions may differ in width)."""
+        return self.cells[column] if 0 <= column < len(self.cells) else _EMPTY
+
+
+_EMPTY = Cell("", "")
 
 
 @dataclass(frozen=True)
@@ -179,6 +207,12 @@ class Document:
     def rows(self) -> tuple[Row, ...]:
         return tuple(r for t in self.tables for r in t.rows)
 
+    def __repr__(self) -> str:
+        return (
+            f"Document({self.path!r}, format={self.format!r}, language={self.language!r}, "
+            f"parts={len(self.parts)}, tables={len(self.tables)}, rows={sum(len(t.rows) for t in self.tables)})"
+        )
+
     @property
     def width(self) -> int:
         """The number of columns of the widest table."""
@@ -212,15 +246,15 @@ class Link:
 class Finding:
     """One disagreement between the versions, with its evidence.
 
-    ``kind`` is one of :data:`KINDS`; ``left``/``right`` are the logical rows concerned (one
+    ``kind`` is a :class:`Kind`, ``severity`` a :class:`Severity` (both plain strings too); ``left``/``right`` are the logical rows concerned (one
     of them None for a row in one version only); ``column`` is the 1-based column, the same
     on both sides (cell checks skip rows with a column shift, which get one row-level
     ``column_shift`` finding), or None for a whole row or section; ``message`` is one plain
     sentence quoting both texts; ``evidence`` holds what it was decided on (scores, the
     numbers compared, the detected languages, …)."""
 
-    kind: str
-    severity: str  # "error" | "warning" | "info"
+    kind: "Kind"
+    severity: "Severity"
     left: Optional[Row]
     right: Optional[Row]
     column: Optional[int]  # 1-based; None for a whole row / section
@@ -233,16 +267,22 @@ class Alignment:
     """The result of aligning two versions: every row of both, paired or one-sided.
 
     ``left`` is the first language in the canonical order (Swedish before Finnish),
-    whatever the argument order. ``settings`` records what produced it (model, version,
-    weights, threshold) so a result can be reproduced; ``model`` keeps the measured
-    similarities for the checks.
+    whatever the argument order. ``settings`` records what produced it (model, versions,
+    every alignment parameter) so a result can be reproduced; ``measurements`` holds what
+    the alignment measured (cell vectors, calibrations, anchors: frozen), for the checks.
     """
 
     left: Document
     right: Document
     links: tuple[Link, ...]
     settings: dict = field(default_factory=dict, compare=False, hash=False)
-    model: object = field(default=None, compare=False, hash=False, repr=False)
+    measurements: "Optional[Measurements]" = field(default=None, compare=False, hash=False, repr=False)
+
+    def __repr__(self) -> str:
+        counts: dict[str, int] = {}
+        for link in self.links:
+            counts[link.relation] = counts.get(link.relation, 0) + 1
+        return f"Alignment({self.left!r}, {self.right!r}, links={dict(sorted(counts.items()))})"
 
     @property
     def prefixes(self) -> tuple[str, str]:
@@ -265,24 +305,55 @@ class Alignment:
         return alignment_frame(self)
 
 
-SEVERITIES = ("error", "warning", "info")
-FAIL_ON = ("error", "warning", "info", "never")
+class _StrEnum(str, Enum):
+    """A string enum whose members are their values wherever a string is expected (JSON,
+    CSV, ``str()``, ``format``, dict keys)."""
 
-# The finding vocabulary (a contract: reports, evaluation and pipelines key on it).
-KINDS = (
-    "missing_row",
-    "cell_mismatch",
-    "number_mismatch",
-    "empty_cell",
-    "column_shift",
-    "wrong_language",
-    "untranslated",
-    "truncated",
-    "duplicate_row",
-    "inconsistent_translation",
-    "missing_section",
-    "section_order",
-)
+    __hash__ = str.__hash__
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class Kind(_StrEnum):
+    """The finding vocabulary (a contract: reports, evaluation and pipelines key on it).
+
+    >>> Kind.MISSING_ROW == "missing_row", str(Kind("empty_cell"))
+    (True, 'empty_cell')
+    """
+
+    MISSING_ROW = "missing_row"
+    CELL_MISMATCH = "cell_mismatch"
+    NUMBER_MISMATCH = "number_mismatch"
+    EMPTY_CELL = "empty_cell"
+    COLUMN_SHIFT = "column_shift"
+    WRONG_LANGUAGE = "wrong_language"
+    UNTRANSLATED = "untranslated"
+    TRUNCATED = "truncated"
+    DUPLICATE_ROW = "duplicate_row"
+    INCONSISTENT_TRANSLATION = "inconsistent_translation"
+    MISSING_SECTION = "missing_section"
+    SECTION_ORDER = "section_order"
+
+
+class Severity(_StrEnum):
+    """How bad a finding is, worst first.
+
+    >>> [str(s) for s in Severity]
+    ['error', 'warning', 'info']
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITIES = tuple(Severity)
+FAIL_ON = ("error", "warning", "info", "never")
+KINDS = tuple(Kind)
 
 
 @dataclass(frozen=True)
@@ -300,6 +371,10 @@ class CheckResult:
     settings: dict = field(default_factory=dict, compare=False, hash=False)
     timings: dict = field(default_factory=dict, compare=False, hash=False)
 
+    def __repr__(self) -> str:
+        by_severity = {str(s): n for s, n in self.summary()["by_severity"].items() if n}
+        return f"CheckResult({self.alignment!r}, findings={len(self.findings)} {by_severity})"
+
     def passed(self, fail_on: str = "warning") -> bool:
         """True when no finding is at least as severe as ``fail_on`` (``never``: always)."""
         if fail_on not in FAIL_ON:
@@ -312,9 +387,9 @@ class CheckResult:
     def summary(self) -> dict:
         """Counts by kind and by severity."""
         by_kind: dict[str, int] = {}
-        by_sev = {s: 0 for s in SEVERITIES}
+        by_sev = {str(s): 0 for s in SEVERITIES}
         for f in self.findings:
-            by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
+            by_kind[str(f.kind)] = by_kind.get(str(f.kind), 0) + 1
             by_sev[f.severity] += 1
         links = self.alignment.links
         return {

@@ -27,18 +27,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import InputError
+from .lexicon import CONJUNCTIONS, FINAL_PUNCTUATION
 from .model import Cell, Document, Part, RawDocument, RawRow, RawTable, Row, Source, Step, Table, TextBlock
 
-# Words after which a hyphen marks a shared compound part, not a line break
-# ("Perhe- ja lähisuhdeväkivallan", "daghems- och skolålder").
-CONJUNCTIONS = frozenset(
-    "ja sekä tai eli taikka ynnä och eller samt resp. respektive till and or und".split()
-)
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _BROKEN_WORD = re.compile(r"(?<=\w)- (?=([^\W\d_]+))")
-# Punctuation that ends a cell: a cell not ending in one is unfinished (or cut off).
-FINAL_PUNCTUATION = (".", "!", "?", ":", ";", ")", "]", "”", '"', "»")
 
 
 def clean_text(text: str) -> str:

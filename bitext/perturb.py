@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Union
 
+from .lexicon import FINAL_PUNCTUATION
 from .model import Document, Row
 
 KINDS = (
@@ -50,7 +51,7 @@ LinkPair = tuple[Optional[int], Optional[int]]
 ExpectedFinding = tuple[str, Optional[int], Optional[int], Optional[int]]
 
 _NUMBER = re.compile(r"(?<![\w.,-])(\d+)((?:[.,]\d+)?)(?![\w-])")
-_FINAL = (".", "!", "?", ":", ";", ")", "]", "”", '"', "»", "-")
+_FINAL = FINAL_PUNCTUATION + ("-",)  # no line break is made after these
 REPORT_COLUMN = 6  # "Delårsrapport" / "Osavuosiraportti": the interim report
 
 

@@ -118,14 +118,11 @@ def test_unrelated_rows_are_not_forced_together(tmp_path):
     assert ("left_only", 60) in one_sided(al) and ("right_only", 52) in one_sided(al)
 
 
-def test_large_document_path_gives_the_same_links(monkeypatch, seed_alignment):
+def test_large_document_path_gives_the_same_links(seed_alignment):
     """The candidate-pair path (top-k + band, greedy) used for large blocks, forced on the
     seed pair, finds the same links as the exact path."""
-    from bitext import alignment
-
-    monkeypatch.setattr(alignment, "DENSE_LIMIT", 0)
-    monkeypatch.setattr(alignment, "GROUP_DENSE_LIMIT", 0)
-    al = bitext.align(SV, FI)
+    al = bitext.align(SV, FI, align_params=bitext.AlignParams(dense_limit=0, group_dense_limit=0))
+    assert al.settings["align"]["dense_limit"] == 0 and "dense_limit=0" in al.settings["signature"]
     assert pairs(al) == pairs(seed_alignment)
     got = {(l.left.source.line, l.right.source.line): l.score for l in al.links}
     want = {(l.left.source.line, l.right.source.line): l.score for l in seed_alignment.links}

@@ -260,7 +260,7 @@ def test_xlsx_loads_back_with_fills_and_comments(made, tmp_path):
     assert fs.cell(4, 2).fill.fgColor.rgb == FILLS["warning"]
 
     settings = {r[0].value: r[1].value for r in wb["Settings"].iter_rows(min_row=2)}
-    assert settings["model"] == made.settings["model"] and settings["threshold"] == made.settings["threshold"]
+    assert settings["model"] == made.settings["model"] and json.loads(settings["align"])["threshold"] == made.settings["align"]["threshold"]
     assert json.loads(settings["summary"])["findings"] == 4
 
 

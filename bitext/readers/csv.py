@@ -10,12 +10,26 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import contextmanager
+from typing import Iterator
 
 from ..errors import InputError
 from ..model import Block, RawDocument, RawRow, RawTable, Source, TextBlock
 from ._grid import MAX_COLUMNS
 
-csv.field_size_limit(2**31 - 1)  # a cell of a megabyte is plausible
+# A cell of a megabyte is plausible; the csv module's default limit is 128 KiB.
+FIELD_SIZE_LIMIT = 2**31 - 1
+
+
+@contextmanager
+def _field_size_limit(limit: int) -> Iterator[None]:
+    """Raise the csv module's (process-wide) field limit for our own reading only, and put
+    the host program's value back after."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def sniff_dialect(text: str) -> "type[csv.Dialect] | csv.Dialect":
@@ -50,12 +64,13 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> RawDocument:
     rows: list[tuple[tuple[int, ...], list[str]]] = []
     start = 1
     try:
-        for cells in reader:
-            end = counter.line
-            if len(cells) > MAX_COLUMNS:
-                raise InputError(path, f"row on line {start} has {len(cells)} cells; not a table bitext can read")
-            rows.append((tuple(range(start, end + 1)), [c.strip() for c in cells]))
-            start = end + 1
+        with _field_size_limit(FIELD_SIZE_LIMIT):
+            for cells in reader:
+                end = counter.line
+                if len(cells) > MAX_COLUMNS:
+                    raise InputError(path, f"row on line {start} has {len(cells)} cells; not a table bitext can read")
+                rows.append((tuple(range(start, end + 1)), [c.strip() for c in cells]))
+                start = end + 1
     except csv.Error as exc:
         raise InputError(path, f"is not valid CSV near line {start} ({exc})") from None
     blocks: list[Block] = []

@@ -39,7 +39,7 @@ from typing import Optional
 
 from ..errors import InputError
 from ..model import Block, RawDocument, RawRow, RawTable, Source, TextBlock
-from ..normalize import CONJUNCTIONS
+from ..lexicon import CONJUNCTIONS
 from ._grid import looks_like_header
 
 log = logging.getLogger(__name__)

@@ -144,21 +144,21 @@ def build_view(result: "CheckResult") -> dict:
     a, b = alignment.prefixes
     docs = (alignment.left, alignment.right)
 
-    ids: dict[int, str] = {}  # id(row) -> anchor id, unique within the page
+    ids: dict[tuple, str] = {}  # (side, row key) -> anchor id, unique within the page
     taken: set[str] = set()
     # From the links, not the documents: the links hold every row, and these are the rows shown.
-    for row, prefix in [(r, p) for link in alignment.links for r, p in ((link.left, a), (link.right, b)) if r is not None]:
-        if id(row) not in ids:
+    for side, row, prefix in [(s, r, p) for link in alignment.links for s, (r, p) in enumerate(((link.left, a), (link.right, b))) if r is not None]:
+        if (side, row.rowkey) not in ids:
             base = anchor = anchor_id(prefix, row)
             n = 1
             while anchor in taken:  # two refs that differ only in punctuation
                 n += 1
                 anchor = f"{base}-{n}"
             taken.add(anchor)
-            ids[id(row)] = anchor
+            ids[(side, row.rowkey)] = anchor
 
     links: list[LinkView] = []
-    where: dict[int, tuple[int, int]] = {}  # id(row) -> (link index, side)
+    where: dict[tuple, tuple[int, int]] = {}  # (side, row key) -> (link index, side)
     previous: tuple = (None, None)
     for k, link in enumerate(alignment.links):
         width = max((len(r.cells) for r in (link.left, link.right) if r is not None), default=0)
@@ -176,8 +176,8 @@ def build_view(result: "CheckResult") -> dict:
         links.append(
             LinkView(
                 k,
-                ids[id(link.left)] if link.left is not None else "",
-                ids[id(link.right)] if link.right is not None else "",
+                ids[(0, link.left.rowkey)] if link.left is not None else "",
+                ids[(1, link.right.rowkey)] if link.right is not None else "",
                 provenance(docs[0].path, link.left),
                 provenance(docs[1].path, link.right),
                 alignment.relation_name(link),
@@ -189,7 +189,7 @@ def build_view(result: "CheckResult") -> dict:
         )
         for side, row in ((0, link.left), (1, link.right)):
             if row is not None:
-                where[id(row)] = (k, side)
+                where[(side, row.rowkey)] = (k, side)
 
     findings = [_finding_view(i, f, a, b, ids, where, links, alignment) for i, f in enumerate(result.findings)]
     for view in links:
@@ -218,17 +218,17 @@ def build_view(result: "CheckResult") -> dict:
 
 def _finding_view(i: int, f: "Finding", a: str, b: str, ids: dict, where: dict, links: list, alignment: "Alignment") -> FindingView:  # type: ignore[type-arg]
     targets = []
-    for prefix, row in ((a, f.left), (b, f.right)):
-        if row is not None and id(row) in ids:
-            targets.append((ids[id(row)], f"{prefix} {row.source.label}"))
+    for side, (prefix, row) in enumerate(((a, f.left), (b, f.right))):
+        if row is not None and (side, row.rowkey) in ids:
+            targets.append((ids[(side, row.rowkey)], f"{prefix} {row.source.label}"))
     view = FindingView(i, f.kind, f.severity, f.message, f.column, targets, json.dumps(f.evidence, ensure_ascii=False, sort_keys=True, default=str) if f.evidence else "")
     attached: set[int] = set()
     for side, row in ((0, f.left), (1, f.right)):
-        if row is None or id(row) not in where:
+        if row is None or (side, row.rowkey) not in where:
             if row is not None:
                 log.warning("finding %s refers to a row that is not in the alignment: %s", f.kind, row.source)
             continue
-        k, s = where[id(row)]
+        k, s = where[(side, row.rowkey)]
         link_view = links[k]
         if k not in attached:
             link_view.findings.append(view)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Union
 
 from .html import worst
 from .json_report import plain
@@ -25,7 +25,7 @@ from .json_report import plain
 if TYPE_CHECKING:
     import os
 
-    from ..model import CheckResult, Finding, Row
+    from ..model import CheckResult, Finding
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,8 @@ def _header(ws, names: list[str]) -> None:  # type: ignore[no-untyped-def]
     ws.freeze_panes = "A2"
 
 
-def _side_by_side(ws, result: "CheckResult") -> dict[int, int]:  # type: ignore[no-untyped-def]
-    """Fill the side-by-side sheet; returns id(row) → sheet row number, for the links."""
+def _side_by_side(ws, result: "CheckResult") -> dict[tuple, int]:  # type: ignore[no-untyped-def]
+    """Fill the side-by-side sheet; returns (side, row key) → sheet row number, for the links."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
@@ -88,7 +88,7 @@ def _side_by_side(ws, result: "CheckResult") -> dict[int, int]:  # type: ignore[
             for c, text in enumerate(doc.tables[0].header[:width]):
                 ws.cell(1, first_cell[side] + c).comment = Comment(text, "bitext")
 
-    row_of: dict[int, int] = {}
+    row_of: dict[tuple, int] = {}
     wrap = Alignment(wrap_text=True, vertical="top")
     frame = alignment.to_frame()
     for link, record in zip(alignment.links, frame[columns].itertuples(index=False)):
@@ -97,9 +97,9 @@ def _side_by_side(ws, result: "CheckResult") -> dict[int, int]:  # type: ignore[
         r = ws.max_row
         for cell in ws[r]:
             cell.alignment = wrap
-        for row in (link.left, link.right):
+        for side, row in enumerate((link.left, link.right)):
             if row is not None:
-                row_of[id(row)] = r
+                row_of[(side, row.rowkey)] = r
 
     # Findings → the cells they are about: one column, or a whole side's row (column None:
     # every cell filled, the message once, on the line number).
@@ -107,9 +107,9 @@ def _side_by_side(ws, result: "CheckResult") -> dict[int, int]:  # type: ignore[
     comments: dict[tuple[int, int], list["Finding"]] = {}
     for f in result.findings:
         for side, row, width in ((0, f.left, wa), (1, f.right, wb)):
-            if row is None or id(row) not in row_of:
+            if row is None or (side, row.rowkey) not in row_of:
                 continue
-            r, line_col = row_of[id(row)], 1 + side
+            r, line_col = row_of[(side, row.rowkey)], 1 + side
             if f.column is not None and 1 <= f.column <= width:
                 cols, note = [first_cell[side] + f.column - 1], first_cell[side] + f.column - 1
             else:
@@ -131,7 +131,7 @@ def _side_by_side(ws, result: "CheckResult") -> dict[int, int]:  # type: ignore[
     return row_of
 
 
-def _findings_sheet(ws, result: "CheckResult", row_of: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
+def _findings_sheet(ws, result: "CheckResult", row_of: dict[tuple, int]) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
@@ -146,11 +146,11 @@ def _findings_sheet(ws, result: "CheckResult", row_of: dict[int, int]) -> None: 
         for cell in ws[r]:
             cell.alignment = wrap
         ws.cell(r, columns.index("severity") + 1).fill = PatternFill("solid", fgColor=FILLS.get(f.severity, FILLS["info"]))
-        target: Optional[Row] = f.left if f.left is not None else f.right
-        if target is not None and id(target) in row_of:
+        target = (0, f.left.rowkey) if f.left is not None else (1, f.right.rowkey) if f.right is not None else None
+        if target is not None and target in row_of:
             # Jump to the row in the side-by-side sheet.
             cell = ws.cell(r, columns.index("message") + 1)
-            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{SIDE_BY_SIDE}'!A{row_of[id(target)]}", display=cell.value)
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{SIDE_BY_SIDE}'!A{row_of[target]}", display=cell.value)
             cell.font = Font(color="FF1D4ED8", underline="single")
     widths = {"kind": 20, "severity": 10, "column": 8, "message": 80, "evidence": 50}
     for k, name in enumerate(columns, 1):

@@ -1,0 +1,216 @@
+"""What the checks share: the :class:`Context` they read, the registry they declare
+themselves in, and small text helpers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
+
+import numpy as np
+
+from ..embed import Embed
+from ..language import NAMES, detect_scores
+from ..lexicon import WORD
+from ..model import Alignment, Cell, Finding, Kind, Link, Row, Severity
+from ..params import CheckParams
+
+if TYPE_CHECKING:
+    from ..alignment import Measurements
+
+
+# --- the registry -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A check: the kinds of finding it can report and its priority. When two checks
+    report the same cell (the same claim: see :data:`CLAIMS`), the finding of the check
+    with the lower priority number is kept."""
+
+    name: str
+    kinds: tuple[Kind, ...]
+    priority: int
+    run: Callable[["Context"], Iterable[Finding]]
+
+
+REGISTRY: dict[str, CheckSpec] = {}
+
+# Kinds that make the same claim about a cell ("it does not say the same"): only one of
+# them is reported per cell. Every other kind is its own claim.
+CLAIMS: dict[Kind, str] = {Kind.CELL_MISMATCH: "content", Kind.INCONSISTENT_TRANSLATION: "content"}
+
+
+def claim(kind: Kind) -> str:
+    return CLAIMS.get(Kind(kind), str(kind))
+
+
+def register(*kinds: Kind, priority: int) -> Callable[[Callable[["Context"], Iterable[Finding]]], Callable[["Context"], Iterable[Finding]]]:
+    """Declare a check function with its kinds and priority (lower runs first and wins)."""
+
+    def deco(fn: Callable[["Context"], Iterable[Finding]]) -> Callable[["Context"], Iterable[Finding]]:
+        if fn.__name__ in REGISTRY:  # pragma: no cover - a programming error
+            raise ValueError(f"check {fn.__name__} registered twice")
+        REGISTRY[fn.__name__] = CheckSpec(fn.__name__, tuple(kinds), priority, fn)
+        return fn
+
+    return deco
+
+
+# --- text helpers -------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def quote(text: str, limit: int = 120) -> str:
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"“{text}”"
+
+
+def row_text(row: Row) -> str:
+    return " | ".join(c.text for c in row.cells if c.text and not c.inherited)
+
+
+def name_like(word: str) -> bool:
+    return not word.islower()
+
+
+def cell_pairs(link: Link) -> Iterator[tuple[int, Cell, Cell]]:
+    """``(column, left cell, right cell)`` over the wider of the two rows: a column one
+    version lacks is an empty cell there (tables of two versions may differ in width)."""
+    assert link.left is not None and link.right is not None
+    for c in range(max(len(link.left.cells), len(link.right.cells))):
+        yield c, link.left.cell(c), link.right.cell(c)
+
+
+def finding(kind: Kind, severity: Severity, link_or_rows, column: Optional[int], message: str, **evidence) -> Finding:  # type: ignore[no-untyped-def]
+    left, right = (link_or_rows.left, link_or_rows.right) if isinstance(link_or_rows, Link) else link_or_rows
+    return Finding(kind, severity, left, right, column, message, evidence)
+
+
+# --- the context --------------------------------------------------------------------------
+
+
+class Context:
+    """What the checks share: the alignment, what it measured (frozen), the embedder for
+    new texts (terms), the parameters, and per-column statistics computed once."""
+
+    def __init__(self, alignment: Alignment, measurements: "Measurements", embed: Embed, params: CheckParams):
+        self.alignment = alignment
+        self.measured = measurements
+        self.embed = embed
+        self.params = params
+        self._wrong: dict[tuple[str, int], bool] = {}
+
+    @property
+    def width(self) -> int:
+        """The number of columns measured (the wider document's)."""
+        return self.measured.width
+
+    @property
+    def langs(self) -> tuple[str, str]:
+        return self.alignment.left.language, self.alignment.right.language
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """How messages name the two versions: by language, or first/second revision."""
+        a, b = self.langs
+        if a == b:
+            return "first", "second"
+        return NAMES.get(a, a), NAMES.get(b, b)
+
+    @cached_property
+    def matched(self) -> list[Link]:
+        return [l for l in self.alignment.links if l.relation == "match" and l.left is not None and l.right is not None]
+
+    @cached_property
+    def aligned(self) -> list[Link]:
+        """Matched links whose columns line up (no column shift)."""
+        return [l for l in self.matched if l.shift == 0]
+
+    def cos(self, link: Link, c: int) -> Optional[float]:
+        assert link.left is not None and link.right is not None
+        return self.measured.cell_cosine(link.left, link.right, c)
+
+    @cached_property
+    def column_stats(self) -> dict[int, tuple[float, float]]:
+        """Per column: (median, robust spread) of the cosine of distinct aligned cell pairs."""
+        p = self.params
+        out = {}
+        for c in range(self.width):
+            seen: dict[tuple[str, str], float] = {}
+            for l in self.aligned:
+                v = self.cos(l, c)
+                if v is not None:
+                    seen[(l.left.cell(c).text, l.right.cell(c).text)] = v  # type: ignore[union-attr]
+            vals = np.array(list(seen.values()))
+            if len(vals) >= p.min_column_pairs:
+                med = float(np.median(vals))
+                out[c] = (med, max(float(np.median(np.abs(vals - med))) * p.mad_scale, p.min_spread))
+        return out
+
+    @cached_property
+    def vectors(self) -> dict[str, dict[int, dict[str, np.ndarray]]]:
+        """side -> column -> {text: vector} for the aligned rows' cells."""
+        out: dict[str, dict[int, dict[str, np.ndarray]]] = {"left": defaultdict(dict), "right": defaultdict(dict)}
+        m = self.measured
+        for l in self.aligned:
+            assert l.left is not None and l.right is not None
+            for c in range(self.width):
+                v = m.left.vector(l.left, c)
+                if v is not None:
+                    out["left"][c][l.left.cell(c).text] = v
+                v = m.right.vector(l.right, c)
+                if v is not None:
+                    out["right"][c][l.right.cell(c).text] = v
+        return out
+
+    @cached_property
+    def detect_pair(self) -> tuple[str, ...]:
+        """The languages language detection chooses between: the two versions'."""
+        a, b = self.langs
+        return tuple(sorted({a, b} & set(NAMES))) or (a, b)
+
+    def is_translation(self, a: str, b: str) -> bool:
+        """Whether an aligned cell pair is a translation at all: not copied unchanged and
+        neither side in the other's language (the language checks report those)."""
+        return not (fold(a) == fold(b) or self.in_wrong_language(a, 0) or self.in_wrong_language(b, 1))
+
+    def in_wrong_language(self, text: str, side: int) -> bool:
+        """Whether a cell of this side is written in the other side's language."""
+        key = (text, side)
+        if key not in self._wrong:
+            p = self.params
+            a, b = self.langs
+            own, other = (a, b) if side == 0 else (b, a)
+            words = [w for w in WORD.findall(text) if not name_like(w)]
+            # Cheap test first (language detection costs ~1 ms a cell): a cell whose words
+            # mostly occur elsewhere in its own version is in that version's language.
+            own_vocab = self.vocabulary[side]
+            familiar = sum(1 for w in words if own_vocab[w] >= p.familiar_cells)
+            self._wrong[key] = (
+                own != other
+                and len(words) >= p.wrong_language_min_words
+                and familiar * 2 < len(words)
+                and detect_scores(text, self.detect_pair).get(other, 0.0) >= p.wrong_language_probability
+            )
+        return self._wrong[key]
+
+    @cached_property
+    def vocabulary(self) -> tuple[Counter, Counter]:
+        """For each version: in how many distinct cells each lower-case word occurs."""
+
+        def count(rows: Iterable[Row]) -> Counter:
+            cells = {c.text for r in rows for c in r.cells if c.text and not c.inherited}
+            counter: Counter = Counter()
+            for text in cells:
+                counter.update({w for w in WORD.findall(text) if w.islower()})
+            return counter
+
+        return count(self.alignment.left.rows), count(self.alignment.right.rows)

@@ -1,0 +1,95 @@
+"""Row checks: a row in one version only, a row repeated, a row whose content sits a column off."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from ..model import Finding, Kind, Row, RowKey, Severity
+from .base import Context, finding, fold, quote, register, row_text
+
+Side = int  # 0 left, 1 right
+
+
+def _row_signature(row: Row) -> tuple[str, ...]:
+    return tuple(fold(c.text) for c in row.cells if not c.inherited)
+
+
+def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
+    """Rows that repeat another row of the same table word for word: (side, row key) →
+    its twins."""
+    out: dict[tuple[Side, RowKey], list[Row]] = {}
+    for side, doc in enumerate((ctx.alignment.left, ctx.alignment.right)):
+        for table in doc.tables:
+            groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+            for row in table.rows:
+                sig = _row_signature(row)
+                if any(sig):
+                    groups[sig].append(row)
+            for rows in groups.values():
+                for row in rows if len(rows) > 1 else ():
+                    out[(side, row.rowkey)] = [r for r in rows if r.rowkey != row.rowkey]
+    return out
+
+
+@register(Kind.MISSING_ROW, Kind.DUPLICATE_ROW, priority=10)
+def check_missing_and_duplicate_rows(ctx: Context) -> Iterator[Finding]:
+    """``missing_row``: a row in one version only (error). ``duplicate_row``: the same row
+    twice in one table of one version (warning), reported on the copy left without a
+    counterpart (whichever of the two the aligner paired), or on the later copy when both
+    are paired; a one-sided duplicate is reported only as that."""
+    la, lb = ctx.names
+    dups = duplicate_rows(ctx)
+    paired = {(side, r.rowkey) for l in ctx.matched for side, r in enumerate((l.left, l.right)) if r is not None}
+    for link in ctx.alignment.links:
+        for side, (row, name, other) in enumerate(((link.left, la, lb), (link.right, lb, la))):
+            if row is None:
+                continue
+            one_sided = link.relation == ("left_only", "right_only")[side]
+            twins = dups.get((side, row.rowkey), [])
+            later_copy = bool(twins) and all((side, t.rowkey) in paired for t in twins) and any(t.index < row.index for t in twins)
+            rows = (row, None) if side == 0 else (None, row)
+            if twins and (one_sided or later_copy):
+                twin = next((t for t in twins if (side, t.rowkey) in paired), twins[0])
+                yield finding(
+                    Kind.DUPLICATE_ROW,
+                    Severity.WARNING,
+                    rows,
+                    None,
+                    f"This {name} row repeats the row at {twin.source.label} word for word: {quote(row_text(row))}.",
+                    first_copy=twin.source.label,
+                    relation=ctx.alignment.relation_name(link),
+                )
+            elif one_sided:
+                yield finding(
+                    Kind.MISSING_ROW,
+                    Severity.ERROR,
+                    rows,
+                    None,
+                    f"This {name} row has no counterpart in the {other} version: {quote(row_text(row))}.",
+                    relation=ctx.alignment.relation_name(link),
+                )
+
+
+@register(Kind.COLUMN_SHIFT, priority=20)
+def check_column_shift(ctx: Context) -> Iterator[Finding]:
+    """``column_shift``: the content of a row sits one or more columns off on one side;
+    reported once for the row, not as a mismatch per column (error)."""
+    la, lb = ctx.names
+    for link in ctx.matched:
+        if link.shift:
+            assert link.left is not None and link.right is not None
+            direction = "right" if link.shift > 0 else "left"
+            there = min(max(1 + link.shift, 0), max(len(link.right.cells) - 1, 0))
+            yield finding(
+                Kind.COLUMN_SHIFT,
+                Severity.ERROR,
+                link,
+                None,
+                f"The {lb} row's content sits {abs(link.shift)} column(s) to the {direction} of the {la} row's "
+                f"(e.g. {la} column 2 {quote(link.left.cell(1).text, 60)} ↔ {lb} column {2 + link.shift} "
+                f"{quote(link.right.cell(there).text, 60)}).",
+                shift=link.shift,
+                score=link.score,
+                content=link.content,
+            )

@@ -1,0 +1,117 @@
+"""Every constant that changes a decision, in two frozen records: :class:`AlignParams` for
+the alignment, :class:`CheckParams` for the checks.
+
+A report's ``settings`` hold their fields, the versions and a one-line :func:`signature`
+(as sacrebleu does), so a result can be reproduced. Pass changed values to
+:func:`bitext.align` / :func:`bitext.check`:
+
+>>> import bitext
+>>> params = bitext.AlignParams(threshold=0.5)
+>>> params.threshold, params.weights["content"]
+(0.5, 0.6)
+>>> bitext.CheckParams().z_low
+-1.5
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """What the alignment decides with (see :mod:`bitext.alignment`)."""
+
+    # --- the row score: weighted mean of the components that apply
+    weight_content: float = 0.6  # cell similarity is the main evidence that two rows say the same
+    weight_anchors: float = 0.15  # shared numbers and names: strong when present, often absent
+    weight_position: float = 0.25  # same place in the paired tables: breaks ties of repeated goals
+    threshold: float = 0.45  # a paired row scoring under this is reported as two one-sided rows
+    leftover_threshold: float = 0.55  # rows paired outside the structure need more evidence
+    leftover_position_weight: float = 0.8  # position across the whole document says less
+    # --- column shifts
+    max_shift: int = 1  # rows whose content sits this many columns off are still recognised
+    shift_penalty: float = 0.08  # a shifted reading must beat the straight one clearly
+    shift_min_columns: int = 3  # a shift needs this many overlapping columns to mean anything
+    # --- calibration of cosines on this document pair
+    seed: int = 0  # the calibration sample is random: seeded, so results are reproducible
+    calibration_sample: int = 400  # cells sampled per column: enough for stable medians, bounded cost
+    calibration_min_gap: float = 0.02  # typical cosine at least this far above background (no divide by ~0)
+    calibration_background: float = 0.8  # background cosine assumed for a column empty on one side
+    calibration_typical: float = 0.9  # typical cosine assumed for a column empty on one side
+    # --- exact vs approximate pairing
+    dense_limit: int = 250_000  # up to this many row pairs: scored whole, Hungarian; above: candidates, greedy
+    candidate_k: int = 8  # each row's k most similar rows are candidates in a large block
+    candidate_band: float = 0.01  # plus the rows within this share of the block around the diagonal
+    candidate_band_min: int = 3  # ... and at least this many rows either side
+    # --- parts and tables (groups of rows)
+    group_dense_limit: int = 400  # up to this many group pairs: all scored; above: nearest candidates
+    group_candidate_k: int = 5  # nearest groups by centroid scored for each group when there are many
+    group_neighbours: int = 2  # plus the groups this many places either side by position
+    group_content_weight: float = 0.7  # coverage + title weight together (coverage = this − title weight)
+    group_position_weight: float = 0.2  # same place in the document
+    group_size_weight: float = 0.1  # similar number of rows
+    part_title_weight: float = 0.15  # part titles differ more across versions than table headings
+    part_threshold: float = 0.3  # parts scoring under this stay unpaired (rows go to the left-overs)
+    table_title_weight: float = 0.3  # a table's heading (the goal) is good evidence
+    table_threshold: float = 0.35  # tables scoring under this stay unpaired
+    # --- split rows and unrelated inputs
+    split_gain: float = 0.05  # a one-sided row joins its neighbour's match when the join is this much closer
+    min_matched_share: float = 0.2  # under this share of rows paired, the inputs are not two versions of one document
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """The row score's weights by component."""
+        return {"content": self.weight_content, "anchors": self.weight_anchors, "position": self.weight_position}
+
+
+@dataclass(frozen=True)
+class CheckParams:
+    """What the checks decide with (see :mod:`bitext.checks`)."""
+
+    # --- cell_mismatch by embeddings
+    margin: float = 0.02  # each cell must have a partner this much closer than its counterpart
+    z_low: float = -1.5  # and the pair's cosine this many robust deviations under the column's median
+    min_spread: float = 0.015  # floor of the robust spread: a column of near-identical pairs is not hair-trigger
+    mad_scale: float = 1.4826  # MAD → standard deviation of a normal distribution
+    min_column_pairs: int = 3  # a column needs this many distinct aligned pairs for statistics
+    # --- translation memory
+    tm_min_repeats: int = 2  # a text must repeat this often before its renderings are compared
+    tm_same: float = 0.95  # within-language cosine above which two renderings say the same thing
+    tm_clear: float = 0.03  # without a majority, a rendering this much closer to the source is the reference
+    tm_majority: int = 3  # a majority group needs this many rows ...
+    tm_majority_ratio: float = 3.0  # ... and this many times the next group's
+    tm_typo_ratio: float = 0.85  # wordings more alike than this (characters) are typos, not inconsistencies
+    # --- terms (the leading part of a cell, e.g. the responsible body)
+    term_max_words: int = 3  # a leading part longer than this is a phrase, not a term
+    term_min_rows: int = 3  # a term must be rendered in this many rows ...
+    term_min_renderings: int = 2  # ... in at least this many ways to be inconsistent
+    # --- language
+    wrong_language_probability: float = 0.9  # language detection must be this sure of the other language
+    wrong_language_min_words: int = 3  # shorter cells are too short to tell the language
+    familiar_cells: int = 2  # a word in this many cells of its own version belongs to that version
+    stray_own_max: int = 2  # a stray word occurs at most this often in its own version ...
+    stray_other_ratio: int = 3  # ... and this many times as often in the other
+    untranslated_min_word: int = 3  # a copied cell counts when it has a word this long (not a code)
+
+
+def as_settings(params: Any) -> dict[str, Any]:
+    """A params record as a plain dict for a report's settings."""
+    return asdict(params)
+
+
+def signature(align: AlignParams, checks: "CheckParams | None", versions: dict[str, str]) -> str:
+    """One line naming everything that produced a result: the versions, then each setting
+    that differs from its default (``default`` when none does), as sacrebleu's signature.
+
+    >>> signature(AlignParams(threshold=0.5), CheckParams(), {"bitext": "1.0", "model": "m"})
+    'bitext:1.0|model:m|align:threshold=0.5|checks:default'
+    """
+    parts = [f"{k}:{v}" for k, v in versions.items()]
+    for name, params, default in (("align", align, AlignParams()), ("checks", checks, CheckParams())):
+        if params is None:
+            continue
+        changed = [f"{f.name}={getattr(params, f.name)}" for f in fields(params) if getattr(params, f.name) != getattr(default, f.name)]
+        parts.append(f"{name}:" + (",".join(changed) or "default"))
+    return "|".join(parts)
