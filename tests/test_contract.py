@@ -316,3 +316,22 @@ def test_tables_of_different_widths_give_a_report(tmp_path, make):
     assert main(["-q", "check", str(sv), str(fi), "--json", str(report), "--fail-on", "never"]) == 0
     findings = json.loads(report.read_text(encoding="utf-8"))["findings"]
     assert any(f["kind"] == "empty_cell" and f["column"] == column for f in findings)
+
+
+# --- one reading of numbers ---------------------------------------------------------------------
+
+
+def test_alignment_anchors_and_checks_read_numbers_the_same_way(tmp_path):
+    """"1 000" is the number 1000 for the alignment's anchors and for the number check
+    alike (it was {1, 000} in one and 1000 in the other)."""
+    from bitext.alignment import anchor_sets
+    from bitext.lexicon import numbers
+
+    sv = tmp_path / "sv.md"
+    fi = tmp_path / "fi.md"
+    sv.write_text("| Mål | Budget |\n|---|---|\n| Vi bygger en ny skola för barnen i staden. | 1 000 000 euro |\n", encoding="utf-8")
+    fi.write_text("| Tavoite | Budjetti |\n|---|---|\n| Rakennamme uuden koulun kaupungin lapsille. | 1000000 euroa |\n", encoding="utf-8")
+    left, right = bitext.read(sv), bitext.read(fi)
+    la, ra = anchor_sets(left, right)
+    assert la[0] == ra[0] == frozenset({"#1000000"})
+    assert numbers("1 000 000 euro", "sv")[0] == numbers("1000000 euroa", "fi")[0] == {"1000000"}
