@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .model import Document, Link, Row
 
@@ -377,6 +376,10 @@ def _greedy(score: np.ndarray, pa: np.ndarray, pb: np.ndarray, threshold: float)
 def _assign(score: np.ndarray) -> list[tuple[int, int]]:
     if score.size == 0:
         return []
+    # Loaded on first use: scipy.optimize is the slowest import of a warm `check`, and
+    # commands that do not align (eval, --help, reading) need not pay for it.
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(-score)
     return sorted(zip(rows.tolist(), cols.tolist()))
 
