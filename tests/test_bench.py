@@ -123,3 +123,16 @@ def test_packaged_seed_pair_is_the_project_seed_pair():
     from conftest import FI, SV
 
     assert bench.SEED_SV.read_bytes() == SV.read_bytes() and bench.SEED_FI.read_bytes() == FI.read_bytes()
+
+
+def test_command_line_loads_tools_only_when_asked():
+    # Building the parser (every command, --help) imports neither the evaluation tools nor
+    # numpy/scipy/pandas: a warm `bitext check` pays only for what it uses.
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = "import sys; from bitext.cli import build_parser; build_parser(); print(sorted(m for m in ('bitext.evaluation', 'numpy', 'scipy', 'pandas', 'bitext.alignment') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
