@@ -43,7 +43,6 @@ from types import MappingProxyType
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .embed import Embed
 from .lexicon import TOKEN, parse_numbers
@@ -395,6 +394,10 @@ def _greedy(score: np.ndarray, pa: np.ndarray, pb: np.ndarray, threshold: float)
 def _assign(score: np.ndarray) -> list[tuple[int, int]]:
     if score.size == 0:
         return []
+    # Loaded on first use: scipy.optimize is the slowest import of a warm `check`, and
+    # commands that do not align (eval, --help, reading) need not pay for it.
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(-score)
     return sorted(zip(rows.tolist(), cols.tolist()))
 

@@ -63,18 +63,79 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_eval(sub: argparse._SubParsersAction) -> None:
-    from .evaluate import register
+    p = sub.add_parser("eval", help="score an alignment CSV or JSON report against a gold file")
+    p.add_argument("prediction", metavar="ALIGNMENT_OR_REPORT", help="CSV from `bitext align -o` or JSON from `bitext check --json`")
+    p.add_argument("gold", metavar="GOLD", help="gold CSV: sv_line,fi_line,relation,labels,note")
+    p.add_argument("--findings", metavar="FILE", help="findings CSV (`bitext check --csv`) to score with an alignment CSV")
+    p.add_argument("--json", metavar="FILE", help="write the scores as JSON")
+    p.set_defaults(run=cmd_eval)
 
-    register(sub)
+
+# Kept in step with bitext.evaluation.bench.SIZES / SECTIONS (a test checks), so that
+# building the parser imports nothing heavy.
+BENCH_SIZES = ("full", "reduced")
+BENCH_SECTIONS = ("seed", "accuracy", "scale", "tatoeba")
 
 
 def _register_bench(sub: argparse._SubParsersAction) -> None:
-    from .bench import register
+    p = sub.add_parser(
+        "bench",
+        help="measure speed, memory and accuracy (against baselines)",
+        description="Measure speed, memory and accuracy of bitext against baselines, on the seed pair "
+        "that ships with the package. Exit codes: 0 done, 2 usage error (unknown section, "
+        "unwritable --json), 3 a measuring subprocess or section failed (a bug or a broken "
+        "install), 130 interrupted.",
+    )
+    p.add_argument("--size", choices=BENCH_SIZES, default="reduced", help="reduced (CI, a few minutes) or full (tens of minutes)")
+    p.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    p.add_argument("--only", metavar="SECTIONS", default=None, help=f"comma-separated sections: {','.join(BENCH_SECTIONS)} (default: all)")
+    p.add_argument("--tatoeba", metavar="FILE", default=None, help="Tatoeba fin-swe test.tsv (default: ../shared beside a source checkout; skipped when absent)")
+    p.set_defaults(run=cmd_bench)
 
-    register(sub)
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluation.scoring import evaluate, format_table, read_gold, read_prediction
+
+    if args.json:
+        _check_output(args.json, [args.prediction, args.gold] + ([args.findings] if args.findings else []))
+    gold = read_gold(args.gold)
+    scores = evaluate(read_prediction(args.prediction, args.findings), gold)
+    scores["gold"] = str(args.gold)
+    if args.json:
+        Path(args.json).write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
+    if not args.quiet:
+        print(format_table(scores))
+    return 0
 
 
-# Commands whose arguments live beside their code (eval, bench), to keep this module thin.
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    sections: tuple[str, ...] = BENCH_SECTIONS
+    if args.only:
+        chosen = tuple(s.strip() for s in args.only.split(",") if s.strip())
+        unknown = [s for s in chosen if s not in BENCH_SECTIONS]
+        if unknown:
+            raise UsageError(f"--only: unknown section(s) {', '.join(unknown)}; choose from {', '.join(BENCH_SECTIONS)}")
+        sections = chosen
+    if args.json:
+        _check_output(args.json, [])
+    if args.tatoeba and not Path(args.tatoeba).is_file():
+        raise UsageError(f"{args.tatoeba}: --tatoeba file not found")
+    from .evaluation.bench import format_tables, run
+
+    res = run(args.size, sections, tatoeba=args.tatoeba)
+    res["bench"]["command"] = "bitext bench --size " + args.size + (f" --only {args.only}" if args.only else "")
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    if not args.quiet:
+        print(format_tables(res))
+    return 0
+
+
+# Commands beyond align/check.
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_register_eval, _register_bench]
 
 

@@ -34,3 +34,15 @@ def gold_pairs():
     import pandas as pd
 
     return pd.read_csv(GOLD)
+
+
+@pytest.fixture(scope="session")
+def fake_embedder():
+    """A deterministic stand-in for the encoder (hashed character n-grams; the seed pair's
+    translations share a concept vector): for tests of alignment and checks logic that do
+    not need the real model. No cache: nothing is written."""
+    import bitext
+    from bitext.embed import Embedder
+    from bitext.evaluation.fake import FakeEncoder, seed_concepts
+
+    return Embedder(FakeEncoder(seed_concepts(bitext.read(SV), bitext.read(FI))), None)

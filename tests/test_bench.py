@@ -11,7 +11,8 @@ import json
 import numpy as np
 import pytest
 
-from bitext import bench
+from bitext import cli
+from bitext.evaluation import baselines, bench
 from bitext.cli import main
 from conftest import SHARED
 
@@ -84,7 +85,7 @@ def test_tatoeba(reduced):
 def test_monotone_dp_skips_a_deleted_row():
     sims = np.eye(4, dtype=np.float32)
     sims = np.delete(sims, 1, axis=1)  # right side lost row 1
-    links = bench.monotone_dp(sims, background=0.2)
+    links = baselines.monotone_dp(sims, background=0.2)
     assert sorted(links, key=str) == sorted([(0, 0), (1, None), (2, 1), (3, 2)], key=str)
 
 
@@ -94,9 +95,9 @@ def test_retrieval_margin():
     a /= np.linalg.norm(a, axis=1, keepdims=True)
     b = a + 0.1 * rng.standard_normal(a.shape).astype(np.float32)
     b /= np.linalg.norm(b, axis=1, keepdims=True)
-    s = bench.retrieval_scores(a, b)
+    s = baselines.retrieval_scores(a, b)
     assert s["a_to_b_cosine"] == 1.0 and s["b_to_a_margin"] == 1.0
-    assert bench.retrieval_scores(a, b[::-1])["a_to_b_cosine"] == 0.0
+    assert baselines.retrieval_scores(a, b[::-1])["a_to_b_cosine"] == 0.0
 
 
 def test_synthetic_pair_truth():
@@ -110,3 +111,28 @@ def test_synthetic_pair_truth():
 
 def test_bad_section():
     assert main(["bench", "--only", "nope"]) == 2
+
+
+def test_cli_knows_the_bench_sizes_and_sections():
+    # The parser lists them without importing the benchmark (a fast --help).
+    assert tuple(sorted(bench.SIZES)) == cli.BENCH_SIZES and bench.SECTIONS == cli.BENCH_SECTIONS
+
+
+def test_packaged_seed_pair_is_the_project_seed_pair():
+    # bitext bench runs on the copy that ships in the wheel: it must not drift from data/.
+    from conftest import FI, SV
+
+    assert bench.SEED_SV.read_bytes() == SV.read_bytes() and bench.SEED_FI.read_bytes() == FI.read_bytes()
+
+
+def test_command_line_loads_tools_only_when_asked():
+    # Building the parser (every command, --help) imports neither the evaluation tools nor
+    # numpy/scipy/pandas: a warm `bitext check` pays only for what it uses.
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = "import sys; from bitext.cli import build_parser; build_parser(); print(sorted(m for m in ('bitext.evaluation', 'numpy', 'scipy', 'pandas', 'bitext.alignment') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,12 +1,16 @@
 """The checks on every kind of defect the perturbation generator puts in, on both sides:
-the findings a perturbation adds must be exactly the ones it expects."""
+the findings a perturbation adds must be exactly the ones it expects.
+
+The logic under test is the aligner's and the checks', not the encoder's: these run on the
+deterministic fake encoder (``fake_embedder``); the seed pair's own findings with the real
+encoder are tested in test_checks.py and test_golden_report.py."""
 
 from __future__ import annotations
 
 import pytest
 
 import bitext
-from bitext import perturb
+from bitext.evaluation import perturb
 from conftest import FI, SV
 
 CASES = [(kind, side, seed) for kind in perturb.KINDS for side in ("sv", "fi") for seed in (0, 1)]
@@ -20,15 +24,15 @@ def key(kind, sv, fi, column):
 
 
 @pytest.fixture(scope="module")
-def seed_findings():
-    return bitext.check(SV, FI).findings
+def seed_findings(fake_embedder):
+    return bitext.check(SV, FI, embedder=fake_embedder).findings
 
 
 @pytest.mark.parametrize("kind,side,seed", CASES)
-def test_perturbation_adds_exactly_its_findings(tmp_path, seed_findings, kind, side, seed):
+def test_perturbation_adds_exactly_its_findings(tmp_path, seed_findings, fake_embedder, kind, side, seed):
     p = perturb.make(kind, SV, FI, seed=seed, side=side)
     sv, fi = p.write(tmp_path)
-    result = bitext.check(sv, fi)
+    result = bitext.check(sv, fi, embedder=fake_embedder)
     # Row-level findings carry no column; the seed's own findings, moved to the new lines.
     before = {
         key(f.kind, p.map_line("sv", f.left.source.line if f.left else None), p.map_line("fi", f.right.source.line if f.right else None), f.column)

@@ -129,3 +129,63 @@ def test_missing_model_fails_fast():
     pytest.importorskip("sentence_transformers")
     with pytest.raises(DependencyError, match="cannot be loaded offline"):
         get_encoder("no-such-org/no-such-model-xyz")
+
+
+# --- the sentence-transformers wrapper, without sentence-transformers -------------------------
+# The real back-end is tested above when the `st` extra is installed; these test the wrapper's
+# own logic (prefix, normalisation, identity, errors) against a stand-in module.
+
+
+class _StubModel:
+    calls: list = []
+
+    def __init__(self, name, device=None, local_files_only=False):
+        if "missing" in name:
+            raise OSError(f"{name} is not a local folder\nsecond line")
+        self.args = (name, device, local_files_only)
+
+    def encode(self, texts, normalize_embeddings=False, convert_to_numpy=False, show_progress_bar=True):
+        _StubModel.calls.append((list(texts), normalize_embeddings, convert_to_numpy, show_progress_bar))
+        return np.ones((len(texts), 4), np.float64)
+
+
+@pytest.fixture
+def stub_st(monkeypatch):
+    import sys
+    import types
+
+    module = types.ModuleType("sentence_transformers")
+    module.SentenceTransformer = _StubModel
+    module.__version__ = "9.9.9-stub"
+    monkeypatch.setitem(sys.modules, "sentence_transformers", module)
+    _StubModel.calls = []
+    return module
+
+
+def test_st_wrapper_prefix_and_identity(stub_st, tmp_path):
+    e5 = tmp_path / "multilingual-e5-base"
+    e5.mkdir()
+    (e5 / "config.json").write_text("{}")
+    enc = get_encoder(str(e5))
+    assert isinstance(enc, SentenceTransformerEncoder)
+    v = enc.encode(["Talous on tasapainossa."])
+    assert v.dtype == np.float32 and v.shape == (1, 4)
+    texts, normalise, to_numpy, bar = _StubModel.calls[-1]
+    assert texts == ["passage: Talous on tasapainossa."] and normalise and to_numpy and not bar
+    # The identity names the library version, the resolved path and a fingerprint of the files.
+    assert enc.name.startswith("st-9.9.9-stub/") and str(e5.resolve()) in enc.name
+    before = enc.name
+    (e5 / "weights.bin").write_bytes(b"changed")
+    assert get_encoder(str(e5)).name != before  # a changed model does not reuse old vectors
+    get_encoder("sentence-transformers/LaBSE").encode(["Ekonomin är i balans."])
+    assert _StubModel.calls[-1][0] == ["Ekonomin är i balans."]  # no e5 prefix for other models
+
+
+def test_st_wrapper_errors(stub_st, monkeypatch):
+    import sys
+
+    with pytest.raises(DependencyError, match=r"--model org/missing-model: cannot be loaded offline \(org/missing-model is not a local folder\)$"):
+        get_encoder("org/missing-model")
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # not installed
+    with pytest.raises(DependencyError, match=r"pip install 'bitext\[st\]'"):
+        get_encoder("org/any-model")

@@ -8,7 +8,7 @@ import pytest
 
 from bitext.cli import main
 from bitext.errors import InputError
-from bitext.evaluate import evaluate, read_gold, read_prediction
+from bitext.evaluation.scoring import evaluate, read_gold, read_prediction
 from conftest import FI, GOLD, SV
 
 GOLD_CSV = """sv_line,fi_line,relation,labels,note

