@@ -34,7 +34,7 @@ __all__ = ["CHECKS", "CLAIMS", "REGISTRY", "CheckSpec", "Context", "numbers", "r
 CHECKS: tuple[CheckSpec, ...] = tuple(sorted(REGISTRY.values(), key=lambda spec: (spec.priority, spec.name)))
 
 
-def _row_id(side: int, row: Optional[Row]) -> Optional[tuple[int, RowKey]]:
+def _side_key(side: int, row: Optional[Row]) -> Optional[tuple[int, RowKey]]:
     return None if row is None else (side, row.rowkey)
 
 
@@ -68,7 +68,7 @@ def run_checks(alignment: Alignment, embed: Embed, params: Optional[CheckParams]
         for f in spec.run(ctx):
             if Kind(f.kind) not in spec.kinds:  # pragma: no cover - a programming error
                 raise AssertionError(f"{spec.name} reported {f.kind}, not among its declared kinds")
-            key = (claim(f.kind), _row_id(0, f.left), _row_id(1, f.right), f.column)
+            key = (claim(f.kind), _side_key(0, f.left), _side_key(1, f.right), f.column)
             if key not in seen:
                 seen.add(key)
                 findings.append(f)
