@@ -8,10 +8,13 @@ What it does, in order (each applied step is recorded as a :class:`~bitext.model
    between continues it (its header is empty or repeats the previous one).
 3. **Header and separator rows dropped**: ``|---|`` / ``--<TAB>--`` lines and repeats of
    the table's header.
-4. **Continuation lines merged**: a row whose non-empty cells all start in lower case and
-   each continue an unfinished cell of the row above (no final punctuation, or a trailing
-   hyphen) completes that row. Extra leading empty cells (the Finnish seed's continuation
-   lines carry one more TAB) are dropped first.
+4. **Continuation lines merged**: a row right after a page break (a blank line inside a TSV
+   table, or the first row of a table resumed across a break) whose non-empty cells, fewer
+   than the table's columns, all start in lower case and each continue an unfinished cell of
+   the row above (no final punctuation, or a trailing hyphen) completes that row. A row that
+   starts a list item ("a)", "1)", "– ", "•") never does, nor a row of a table without page
+   breaks; a look-alike is kept and recorded (``continuation_refused``). Extra leading empty
+   cells (the Finnish seed's continuation lines carry one more TAB) are dropped first.
 5. **Hyphenation**: a word split by a line break (``palvelu- päällikkö``) is rejoined, but
    not before a conjunction (``Perhe- ja lähisuhdeväkivallan`` stays).
 6. **Merged first cell**: an empty first cell takes the key goal of the row above
@@ -73,7 +76,34 @@ def _unfinished(cell: str) -> bool:
 
 def _starts_lower(cell: str) -> bool:
     first = next((ch for ch in cell if ch.isalnum()), "")
-    return bool(first) and (first.islower() or first.isdigit())
+    if first.isdigit():
+        # "2021 mennessä" continues a sentence; "1 Vaarallisten kemikaalien" is a numbered heading.
+        letter = next((ch for ch in cell if ch.isalpha()), "")
+        return not letter.isupper()
+    return bool(first) and first.islower()
+
+
+def _starts_lower_letter(cell: str) -> bool:
+    first = next((ch for ch in cell if ch.isalnum()), "")
+    return first.isalpha() and first.islower()
+
+
+# The start of a list item: a bullet or dash ("– ", "•", "-fodrets"), or an enumerator
+# ("a)", "(b)", "1)", "2.", "iv)", "1.1 "). Such a line begins an item of its own.
+_ITEM_START = re.compile(
+    r"^(?:[-‐‑–—•●▪◦·*](?=\s|[^\W\d_])"
+    r"|\(?(?:\d{1,3}|[a-zA-ZåäöÅÄÖ]|[ivxlcIVXLC]{1,6})\)\s?"
+    r"|\d{1,3}\.(?:\d{1,3}\.?)*\s)"
+)
+
+
+def starts_item(cell: str) -> bool:
+    """Whether ``cell`` begins an enumerated or bulleted item (never a continuation line).
+
+    >>> [starts_item(c) for c in ("a) hakemus", "– 21.7.2023", "1.1 Luvat", "-fodrets inköpsdag", "2021 mennessä", "och mer.")]
+    [True, True, True, True, False, False]
+    """
+    return bool(_ITEM_START.match(cell))
 
 
 def join_fragment(head: str, tail: str) -> str:
@@ -97,8 +127,9 @@ def join_fragment(head: str, tail: str) -> str:
 def continuation_offset(prev: tuple[str, ...], cells: tuple[str, ...], width: int) -> "int | None":
     """How many leading cells to drop for ``cells`` to continue ``prev``; None if it does not.
 
-    A continuation has at least one non-empty cell, all starting in lower case, each under a
-    cell of ``prev`` that is unfinished.
+    A continuation has at least one non-empty cell, all starting in lower case (or with a
+    number that is not an enumerator) and none starting a list item ("a)", "– ", "1."), each
+    under a cell of ``prev`` that is unfinished.
     """
     extra = max(0, len(cells) - width)
     # A line wider than the table most likely carries extra leading TABs: try those first.
@@ -109,7 +140,7 @@ def continuation_offset(prev: tuple[str, ...], cells: tuple[str, ...], width: in
         filled = [(i, c) for i, c in enumerate(shifted) if c]
         if not filled or any(i >= width for i, _ in filled):
             continue
-        if all(_starts_lower(c) and i < len(prev) and _unfinished(prev[i]) for i, c in filled):
+        if all(_starts_lower(c) and not starts_item(c) and i < len(prev) and _unfinished(prev[i]) for i, c in filled):
             return drop
     return None
 
@@ -267,8 +298,17 @@ def _logical_rows(t: _Table, steps: list[Step]) -> list[tuple[list[str], Source]
         if out:
             prev_cells, prev_src = out[-1]
             drop = continuation_offset(tuple(prev_cells), tup, width)
-            many_empty = sum(1 for c in tup if not c) * 2 >= len(tup)
-            if drop is not None and (after_break or many_empty):
+            filled = sum(1 for c in tup if c)
+            # A page-break continuation needs the page break (a blank line inside the table,
+            # or a table resumed after a break) and fills only some cells: a table without
+            # breaks (statutes, XML conversions) has no continuation lines, only short rows.
+            if drop is not None and not (after_break and (filled < width or width == 1)):
+                if filled < width and all(_starts_lower_letter(c) for c in tup if c):
+                    # Worth explaining (a short row of lower-case fragments, e.g. a cell
+                    # continued over rows): why it stays a row of its own.
+                    why = "no page break before it" if not after_break else "every cell filled"
+                    steps.append(Step("continuation_refused", src, f"looks like the end of the row on line {prev_src.label} but {why}: kept as a row"))
+            elif drop is not None:
                 frag = _fit(tup[drop:], width)
                 merged = [join_fragment(a, b) for a, b in zip(prev_cells, frag)]
                 detail = "; ".join(f"column {i + 1} + {b[:30]!r}" for i, b in enumerate(frag) if b)
