@@ -303,7 +303,7 @@ def _logical_rows(t: _Table, steps: list[Step]) -> list[tuple[list[str], Source]
             # or a table resumed after a break) and fills only some cells: a table without
             # breaks (statutes, XML conversions) has no continuation lines, only short rows.
             if drop is not None and not (after_break and (filled < width or width == 1)):
-                if filled < width and all(_starts_lower_letter(c) for c in tup if c):
+                if filled < width and any(_starts_lower_letter(c) for c in tup):
                     # Worth explaining (a short row of lower-case fragments, e.g. a cell
                     # continued over rows): why it stays a row of its own.
                     why = "no page break before it" if not after_break else "every cell filled"
