@@ -72,3 +72,70 @@ def test_item_never_continues_an_unfinished_cell():
     assert continuation_offset(prev, ("", "", "samt mängden läkemedel", ""), 4) == 0
     # A number followed by a capitalised word is a numbered heading, not the end of a sentence.
     assert continuation_offset(("Maksut", ""), ("1 Vaarallisten kemikaalien käsittely", ""), 2) is None
+
+
+# --- header, title, spacer and dash rows (issue 9, class 6) ---------------------------------
+
+
+def steps_of(d, kind: str) -> list:
+    return [s for s in d.steps if s.kind == kind]
+
+
+def test_caption_row_is_the_tables_title():
+    d = doc("asd20071311_fi_caption.md")
+    assert d.tables[0].heading == "VEROTAULUKKO 1"
+    assert [s.source.line for s in steps_of(d, "title_row")] == [2]
+    assert d.rows[0].cells[0].text == "Ajoneuvon hiilidioksidipäästöjen määrä"
+    assert not any("VEROTAULUKKO" in c.text for r in d.rows for c in r.cells)
+
+
+def test_two_caption_rows_and_a_titled_table_starts_a_new_table():
+    d = doc("asd20140442_sv_captions.md")
+    assert [t.heading for t in d.tables] == [
+        "BILAGA I Tabell 1. Mikrobiologiska kvalitetskrav (högsta tillåtna täthet)",
+        "BILAGA I Tabell 2. Kemiska kvalitetskrav (högsta tillåtna koncentration)",
+    ]
+    assert len(steps_of(d, "title_row")) == 4 and "table_joined" not in kinds(d)
+
+
+def test_a_spanning_cell_without_number_or_capitals_is_not_a_caption():
+    # "Alkuvaihe" heads some columns of a lesson-hour grid; the "----" placeholders are data.
+    d = doc("asd20170135_fi_placeholders.md")
+    assert not steps_of(d, "title_row") and not steps_of(d, "separator_dropped")
+    assert d.rows[0].cells[3].text == "Alkuvaihe"
+    assert [c.text for c in d.rows[4].cells][3] == "----"
+
+
+def test_repeated_first_row_is_a_repeated_header():
+    d = doc("asd20051045_fi_repeated_header.md")
+    dropped = steps_of(d, "header_dropped")
+    assert [s.source.line for s in dropped] == [7] and "line 1" in dropped[0].detail
+    assert len(d.tables) == 1 and len(d.rows) == 7  # first row kept (no marked header), repeat dropped
+    assert [r.cells[0].text for r in d.rows].count("Kunta") == 1
+
+
+def test_identical_data_rows_are_not_headers():
+    text = "| ALAHÄRMÄ | 19,50 | 1,75 | 2,00 |\n| ALAHÄRMÄ | 19,50 | 1,75 | 2,00 |\n| ALAJÄRVI | 19,00 | 1,75 | 2,00 |\n"
+    from bitext.readers.markdown import parse
+
+    d = normalize(parse("x.md", text))
+    assert len(d.rows) == 3 and not steps_of(d, "header_dropped")
+
+
+def test_spacer_rows_dropped_and_recorded():
+    d = doc("asd20150049_fi_spacers.md")
+    spacers = steps_of(d, "spacer_dropped")
+    assert [s.source.line for s in spacers] == [3, 5, 7, 9, 11]
+    assert len(d.rows) == 7
+
+
+def test_dash_row_is_a_separator_only_after_the_first_row():
+    from bitext.readers.markdown import parse
+
+    text = "| Kunta | Vero |\n| --- | --- |\n| Akaa | 21,25 |\n|  | ---- |\n| Alajärvi | 21,75 |\n"
+    d = normalize(parse("x.md", text))
+    assert d.tables[0].header == ("Kunta", "Vero")
+    assert [r.cells[1].text for r in d.rows] == ["21,25", "----", "21,75"]
+    # The same placeholder line right after the first row is a separator.
+    d = normalize(parse("x.md", "| Kunta | Vero |\n|  | ---- |\n| Akaa | 21,25 |\n"))
+    assert d.tables[0].header == ("Kunta", "Vero") and len(d.rows) == 1
