@@ -183,12 +183,14 @@ def normalize(raw: RawDocument) -> Document:
     tables: list[_Table] = []
     parts: list[tuple[str, Source]] = []
     pending: list[TextBlock] = []  # paragraphs since the last table
+    texts: list[TextBlock] = []  # every paragraph, kept for the language vote
 
     for block in raw.blocks:
         if isinstance(block, TextBlock):
             text = clean_text(block.text)
             if text:
                 pending.append(TextBlock(text, block.source, block.level))
+                texts.append(pending[-1])
             continue
         _add_table(block, pending, tables, parts, steps, path)
         pending = []
@@ -228,7 +230,7 @@ def normalize(raw: RawDocument) -> Document:
     doc_parts = tuple(
         Part(i, title, src, tuple(part_tables.get(i, ()))) for i, (title, src) in enumerate(parts)
     )
-    return Document(path, raw.format, raw.encoding, doc_parts, tuple(doc_tables), tuple(steps), raw.notes)
+    return Document(path, raw.format, raw.encoding, doc_parts, tuple(doc_tables), tuple(steps), raw.notes, texts=tuple(texts))
 
 
 def _add_table(

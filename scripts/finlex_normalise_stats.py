@@ -63,9 +63,11 @@ def side(path: Path) -> dict:
 def pair_langs(a, b) -> str:
     try:
         left, right = order_pair(a, b)
-    except BitextError as exc:
-        return "refused: " + str(exc).split(":")[-1].strip()[:40]
-    return f"{left.language}/{right.language}"
+    except BitextError:
+        return f"refused (both {a.language})"
+    shares = [re.search(r"Swedish (\d\.\d\d) of sv\+fi", s.detail) for d in (left, right) for s in d.steps if s.kind == "language_pair"]
+    note = " (sv share " + "/".join(m.group(1) for m in shares if m) + ")" if shares else ""
+    return f"{left.language}/{right.language}{note}"
 
 
 def measure() -> dict:
