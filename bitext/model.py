@@ -202,6 +202,7 @@ class Document:
     notes: tuple[str, ...] = ()
     language: str = ""  # filled by bitext.language.detect_document
     language_scores: tuple[tuple[str, float], ...] = ()
+    texts: tuple[TextBlock, ...] = ()  # paragraphs and headings outside the tables (language vote)
 
     @property
     def rows(self) -> tuple[Row, ...]:
