@@ -90,7 +90,7 @@ emit(id, seq(sv, fi), labels={(247,245): "c3:minor"}, notes={(247,245): "c3: SV 
 id='asd20151575'; sv, fi = S(id)
 d = {r[0]: r for r in sv}; e = {r[0]: r for r in fi}
 pairs = [(d[n], e[n]) for n in range(113, 135)] + [(d[135], e[135]), (d[136], e[135]), (d[137], e[135]), (d[138], e[136])]
-lab = {(135,135): "row:split", (136,135): "row:split", (137,135): "row:split"}
+lab = {(118,118): "", (135,135): "row:split", (136,135): "row:split", (137,135): "row:split"}
 note = {(135,135): "split: FI row 135 holds item 6 with its A and B sub-items (and both fees) in one row; SV has the heading row 135 and rows 136 (A, 8,30) and 137 (B, 15,50)",
         (136,135): "split: SV sub-item A of item 6 (8,30 euro) is part of FI row 135",
         (137,135): "split: SV sub-item B of item 6 (15,50 euro) is part of FI row 135",
