@@ -162,8 +162,15 @@ def main(argv: "list[str] | None" = None) -> int:
     ap.add_argument("--timeout", type=float, default=300, help="seconds per pair")
     ap.add_argument("--order", choices=["name", "size"], default="name",
                     help="size: smallest pairs first (most pairs done when time is short)")
+    ap.add_argument("--summarize", action="store_true", help="only print the summary of --out/results.jsonl")
+    ap.add_argument("--resume", action="store_true", help="keep --out/results.jsonl and skip the pairs in it")
     ap.add_argument("--cli", action="store_true", help="one `python -m bitext check` process per pair")
     args = ap.parse_args(argv)
+    if args.summarize:
+        lines = (args.out / "results.jsonl").read_text(encoding="utf-8").splitlines()
+        done = [json.loads(line) for line in lines if line.strip()]
+        print(summarize(done, sum(r.get("seconds", 0) for r in done)))
+        return 0
     root = args.finlex if args.finlex.exists() else Path("/work/shared/data/finlex")
     todo = pairs(root, args.only)
     if args.order == "size":
@@ -171,8 +178,13 @@ def main(argv: "list[str] | None" = None) -> int:
     if args.limit:
         todo = todo[: args.limit]
     args.out.mkdir(parents=True, exist_ok=True)
-    log = (args.out / "results.jsonl").open("w", encoding="utf-8")
     results: list[dict] = []
+    done_file = args.out / "results.jsonl"
+    if args.resume and done_file.exists():
+        results = [json.loads(line) for line in done_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        done = {r["id"] for r in results}
+        todo = [p for p in todo if p[0] not in done]
+    log = done_file.open("a" if args.resume else "w", encoding="utf-8")
     start = time.perf_counter()
     worker = None if args.cli else Worker(str(args.out / "cache"))
     for k, (pid, sv, fi) in enumerate(todo, 1):
