@@ -312,9 +312,9 @@ def _parse_xml(path: str, text: str):  # type: ignore[no-untyped-def]
         return etree.fromstring(text.lstrip("\ufeff").encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
         msg = _norm(str(getattr(exc, "msg", "") or exc))
-        raise InputError(path, f"is not well-formed XML ({msg})") from None
-    except ValueError as exc:  # lxml rejects some inputs before parsing
-        raise InputError(path, f"is not readable XML ({_norm(str(exc))})") from None
+        raise InputError(path, f"is not well-formed XML ({msg[:200]})") from None
+    except (ValueError, etree.LxmlError) as exc:  # lxml rejects some inputs before parsing
+        raise InputError(path, f"is not readable XML ({_norm(str(exc))[:200]})") from None
 
 
 def parse(path: str, text: str, encoding: str = "utf-8") -> RawDocument:
