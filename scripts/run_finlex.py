@@ -126,7 +126,7 @@ def summarize(results: list[dict], wall: float) -> str:
     n = len(results)
     c = Counter(r["outcome"] for r in results)
     lines = [f"pairs: {n}   report: {c['report']}   refused: {c['refused']}   crash: {c['crash']}   "
-             f"timeout: {c['timeout']}   wall: {wall:.0f} s"]
+             f"timeout: {c['timeout']}   time: {wall:.0f} s"]
     secs = sorted(r.get("seconds", 0) for r in results)
     if secs:
         lines.append(f"seconds per pair: median {secs[len(secs) // 2]:.1f}, max {secs[-1]:.1f}, "
@@ -169,7 +169,7 @@ def main(argv: "list[str] | None" = None) -> int:
     if args.summarize:
         lines = (args.out / "results.jsonl").read_text(encoding="utf-8").splitlines()
         done = [json.loads(line) for line in lines if line.strip()]
-        print(summarize(done, sum(r.get("seconds", 0) for r in done)))
+        print(summarize(done, sum(r.get("seconds", 0) for r in done)) + "\n(time: the sum of the pair times)")
         return 0
     root = args.finlex if args.finlex.exists() else Path("/work/shared/data/finlex")
     todo = pairs(root, args.only)
