@@ -17,7 +17,7 @@ from typing import Callable
 
 from ..errors import InputError
 from ..model import RawDocument
-from . import csv, docx, html, markdown, pdf, tsv, xlsx
+from . import cals, csv, docx, html, markdown, pdf, tsv, xlsx
 from ._rejects import REJECTS
 from ._text import decode, read_bytes
 
@@ -26,6 +26,7 @@ TEXT_PARSERS: dict[str, Callable[[str, str, str], RawDocument]] = {
     "tsv": tsv.parse,
     "html": html.parse,
     "csv": csv.parse,
+    "cals": cals.parse,
 }
 
 # suffix -> (format name, magic-byte check, reader). Checked in this order on the content;
@@ -39,11 +40,12 @@ BINARY_READERS: dict[str, tuple[str, Callable[[bytes], bool], Callable[[str, byt
 
 # Suffixes that choose a text parser (the content is sniffed for any other suffix).
 TEXT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".tsv": "tsv", ".tab": "tsv",
-                 ".csv": "csv", ".html": "html", ".htm": "html", ".xhtml": "html"}
+                 ".csv": "csv", ".html": "html", ".htm": "html", ".xhtml": "html", ".xml": "cals"}
 
 
 def sniff_text_format(text: str, suffix: str = "") -> str:
-    """The text parser for ``text``: an HTML page is ``"html"``; a ``.csv`` file ``"csv"``;
+    """The text parser for ``text``: XML with CALS tables (or any ``.xml`` file) is ``"cals"``;
+    an HTML page is ``"html"``; a ``.csv`` file ``"csv"``;
     otherwise ``"markdown"`` or ``"tsv"``, whichever structure the text has more of, and
     ``"text"`` if none.
 
@@ -52,9 +54,11 @@ def sniff_text_format(text: str, suffix: str = "") -> str:
     >>> sniff_text_format("a;b\\n1;2\\n", ".csv"), sniff_text_format("A\\tB\\n")
     ('csv', 'tsv')
     """
+    if cals.looks_like(text):  # before HTML: a DocBook file may have <table> near its top
+        return "cals"
     if html.looks_like(text):
         return "html"
-    if suffix in TEXT_SUFFIXES and TEXT_SUFFIXES[suffix] in ("csv", "html"):
+    if suffix in TEXT_SUFFIXES and TEXT_SUFFIXES[suffix] in ("csv", "html", "cals"):
         return TEXT_SUFFIXES[suffix]
     md, tab = markdown.looks_like(text), tsv.looks_like(text)
     if md == 0 and tab == 0:
