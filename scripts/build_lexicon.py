@@ -17,7 +17,7 @@ CC BY-NC consolidated legislation). Tatoeba and the seed pair are never read: th
 
 Writes ``translations.tsv.gz`` (fi_lemma, sv_lemma, p(sv|fi), p(fi|sv), count),
 ``idf_fi.tsv.gz`` / ``idf_sv.tsv.gz`` (lemma, segment document frequency; first line the
-number of segments) and ``BUILD.json`` (sizes, time, sources).
+number of segments), ``forms_fi.tsv.gz`` / ``forms_sv.tsv.gz`` (inflected form, lemma) and ``BUILD.json`` (sizes, time, sources).
 """
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -147,11 +146,20 @@ def mirror_pairs(git_dir: Path, n: int, first_year: int, skip: set[str]) -> Iter
         proc.wait()
 
 
-@lru_cache(maxsize=None)
-def lemma(token: str, lang: str) -> str:
-    import simplemma
+_LEMMAS: dict[tuple[str, str], str] = {}
 
-    return simplemma.lemmatize(token, lang=lang).lower()
+
+def lemma(token: str, lang: str) -> str:
+    key = (token, lang)
+    if key not in _LEMMAS:
+        import simplemma
+
+        _LEMMAS[key] = simplemma.lemmatize(token, lang=lang).lower()
+    return _LEMMAS[key]
+
+
+def _cache_items() -> list[tuple[tuple[str, str], str]]:
+    return list(_LEMMAS.items())
 
 
 def lemmas(text: str, lang: str) -> list[str]:
@@ -179,22 +187,43 @@ def _word(w: str) -> bool:
     return len(w) > 1 and w.replace("-", "").isalpha()
 
 
-def build(pairs: Iterable[tuple[str, bytes, bytes]], out: Path, samplers: int, min_count: float, top: int, min_p: float) -> dict:
+def _prepare(item: tuple[str, bytes, bytes]) -> tuple[list[tuple[str, str]], dict]:
+    """One statute's paired segments as lemma strings, and the lemmas of its forms."""
+    _, fx, sx = item
+    out = []
+    for f, s in paired_segments(fx, sx):
+        fl, sl = lemmas(f, "fi"), lemmas(s, "sv")
+        if any(map(_word, fl)) and any(map(_word, sl)) and len(fl) <= MAX_TOKENS and len(sl) <= MAX_TOKENS:
+            out.append((" ".join(fl), " ".join(sl)))
+    forms = dict(_LEMMAS)
+    _LEMMAS.clear()  # each statute reports its own forms (workers live on)
+    return out, forms
+
+
+def build(pairs: Iterable[tuple[str, bytes, bytes]], out: Path, samplers: int, min_count: float, top: int, min_p: float, jobs: int = 1) -> dict:
     t0 = time.perf_counter()
     fi_seg: list[list[str]] = []
     sv_seg: list[list[str]] = []
     seen: set[tuple[str, str]] = set()
     statutes = 0
-    for _, fx, sx in pairs:
+    forms: dict[tuple[str, str], str] = {}
+    if jobs > 1:
+        import multiprocessing
+
+        pool = multiprocessing.Pool(jobs)
+        results: Iterable = pool.imap(_prepare, pairs, chunksize=8)
+    else:
+        results = map(_prepare, pairs)
+    for segs, fm in results:  # in input order: the build is deterministic
         statutes += 1
-        for f, s in paired_segments(fx, sx):
+        forms.update(fm)
+        for f, s in segs:
             if (f, s) in seen:  # boilerplate ("Tämä asetus tulee voimaan…") once per text
                 continue
             seen.add((f, s))
-            fl, sl = lemmas(f, "fi"), lemmas(s, "sv")
-            if any(map(_word, fl)) and any(map(_word, sl)) and len(fl) <= MAX_TOKENS and len(sl) <= MAX_TOKENS:
-                fi_seg.append(fl)
-                sv_seg.append(sl)
+            fi_seg.append(f.split())
+            sv_seg.append(s.split())
+    _LEMMAS.update(forms)
     t_prep = time.perf_counter() - t0
     print(f"{statutes} statutes, {len(fi_seg)} segments, {sum(map(len, fi_seg))} fi / {sum(map(len, sv_seg))} sv tokens; prep {t_prep:.0f} s", file=sys.stderr)
     links = align(fi_seg, sv_seg, samplers)
@@ -235,6 +264,14 @@ def build(pairs: Iterable[tuple[str, bytes, bytes]], out: Path, samplers: int, m
         g.write("fi_lemma\tsv_lemma\tp_sv_given_fi\tp_fi_given_sv\tcount\n".encode())
         for (f, s), (pf, ps, c) in rows:
             g.write(f"{f}\t{s}\t{pf:.3f}\t{ps:.3f}\t{c:g}\n".encode())
+    # Inflected forms -> lemma for the forms of the training text whose lemma is in the
+    # lexicon: the library lemmatises from this table (simplemma takes seconds to load).
+    kept = {"fi": {f for f, _ in keep}, "sv": {s for _, s in keep}}
+    for lang in ("fi", "sv"):
+        with gzip.GzipFile(out / f"forms_{lang}.tsv.gz", "wb", mtime=0) as g:
+            for (tok, lg), lem in sorted(_cache_items()):
+                if lg == lang and lem != tok and lem in kept[lang] and _word(tok):
+                    g.write(f"{tok}\t{lem}\n".encode())
     for lang, segs in (("fi", fi_seg), ("sv", sv_seg)):
         df: collections.Counter = collections.Counter()
         for seg in segs:
@@ -252,7 +289,7 @@ def build(pairs: Iterable[tuple[str, bytes, bytes]], out: Path, samplers: int, m
         "entries": len(rows),
         "fi_lemmas": len({f for f, _ in keep}),
         "sv_lemmas": len({s for _, s in keep}),
-        "bytes": sum((out / n).stat().st_size for n in ("translations.tsv.gz", "idf_fi.tsv.gz", "idf_sv.tsv.gz")),
+        "bytes": sum((out / n).stat().st_size for n in ("translations.tsv.gz", "idf_fi.tsv.gz", "idf_sv.tsv.gz", "forms_fi.tsv.gz", "forms_sv.tsv.gz")),
         "seconds": {"prepare": round(t_prep), "align": round(t_align), "total": round(time.perf_counter() - t0)},
         "eflomal_samplers": samplers,
         "min_count": min_count,
@@ -273,9 +310,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-count", type=float, default=2.0)
     ap.add_argument("--top", type=int, default=6, help="translations kept per lemma and direction")
     ap.add_argument("--min-p", type=float, default=0.03)
+    ap.add_argument("--jobs", type=int, default=1, help="processes for reading and lemmatising")
+    ap.add_argument("--export", type=Path, default=None, help="write the chosen statute pairs as ID.fi.xml/ID.sv.xml here and stop")
+    ap.add_argument("--pairs-dir", type=Path, default=None, help="read statute pairs from a folder written by --export")
     a = ap.parse_args(argv)
 
     def sources() -> Iterator[tuple[str, bytes, bytes]]:
+        if a.pairs_dir is not None:
+            for fi in sorted(a.pairs_dir.glob("*.fi.xml")):
+                sv = fi.with_name(fi.name.replace(".fi.xml", ".sv.xml"))
+                if sv.exists():
+                    yield fi.name.split(".")[0], fi.read_bytes(), sv.read_bytes()
+            return
         seen = set()
         for item in shared_pairs(a.shared):
             seen.add(item[0])
@@ -283,8 +329,14 @@ def main(argv: list[str] | None = None) -> int:
         if a.mirror is not None and a.statutes > 0:
             yield from mirror_pairs(a.mirror, a.statutes, a.first_year, seen)
 
-    info = build(sources(), a.out, a.samplers, a.min_count, a.top, a.min_p)
-    info["sources"] = {"shared_finlex": str(a.shared.name), "mirror": MIRROR_COMMIT if a.mirror else None,
+    if a.export is not None:  # the chosen statutes as plain files, to build elsewhere (--pairs-dir)
+        a.export.mkdir(parents=True, exist_ok=True)
+        for i, fx, sx in sources():
+            (a.export / f"{i}.fi.xml").write_bytes(fx)
+            (a.export / f"{i}.sv.xml").write_bytes(sx)
+        return 0
+    info = build(sources(), a.out, a.samplers, a.min_count, a.top, a.min_p, a.jobs)
+    info["sources"] = {"shared_finlex": str(a.shared.name), "pairs_dir": a.pairs_dir is not None, "mirror": MIRROR_COMMIT if a.mirror else None,
                        "mirror_statutes": a.statutes if a.mirror else 0, "first_year": a.first_year}
     (a.out / "BUILD.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps(info, indent=1), file=sys.stderr)
