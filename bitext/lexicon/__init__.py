@@ -1,0 +1,1 @@
+"""Finnish–Swedish language knowledge (word lexicon, polarity words)."""
