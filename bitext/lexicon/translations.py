@@ -143,7 +143,7 @@ def analyse(word: str, lang: str) -> tuple[str, ...]:
     for i in range(MIN_PART - 1, len(low) - MIN_PART + 1):
         head = lemma(low[i:], lang)
         if len(head) >= MIN_PART and head in table:
-            return (own, head)
+            return (low[:i] + head, head)  # the compound's lemma: its first part + the head's
     return (own,)
 
 
@@ -284,7 +284,7 @@ def coverage(sv_text: str, fi_text: str) -> Coverage:
 
     >>> c = coverage("Hemvård och fortbildning.", "Kotihoito.")
     >>> [str(w) for w in c.uncovered_sv]
-    ['fortbildning (≈ täydennyskoulutus)']
+    ['fortbildning (≈ jatkokoulutus, täydennyskoulutus)']
     """
     return coverage_cells(cell_words(sv_text, "sv"), cell_words(fi_text, "fi"))
 
