@@ -18,7 +18,7 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 TATOEBA = SHARED / "tatoeba-fin-swe" / "test.tsv"
 MARGIN_K = 4
 CANDIDATES = 10  # coverage is computed for each sentence's nearest candidates by cosine
-WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6)
+WEIGHTS = (0.0, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6)
 SEED = 0
 
 
