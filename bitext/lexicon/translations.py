@@ -1,0 +1,345 @@
+"""Finnish–Swedish word translations and what they say about two cells.
+
+The lexicon (``data/translations.tsv.gz``) was learnt from Finland's statute book (Semantic
+Finlex, CC BY 4.0) by ``scripts/build_lexicon.py``; see ``data/README.md``. Everything is
+loaded lazily, once, from package data.
+
+>>> [w for w, p in translations("koulutus", "fi", "sv")][:1]
+['utbildning']
+>>> c = coverage("Kommunen ordnar utbildning för personalen.", "Kunta järjestää henkilöstölle koulutusta.")
+>>> c.score > 0.6
+True
+>>> [w.text for w in coverage("Hemservice.", "Kotipalvelu ja kotihoito.").uncovered_fi]
+['kotihoito']
+"""
+from __future__ import annotations
+
+import gzip
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Optional
+
+LANGS = ("fi", "sv")
+TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+MIN_PART = 4  # shortest lemma part matched inside a compound (shorter ones match by chance)
+
+
+def _data(name: str):
+    return resources.files("bitext").joinpath("lexicon", "data", name)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Both directions of the word lexicon, document frequencies and function words."""
+
+    fi_sv: dict  # fi lemma -> tuple((sv lemma, p(sv|fi)), ...), best first
+    sv_fi: dict
+    df: dict  # lang -> {lemma: segments it occurs in}
+    segments: dict  # lang -> number of training segments
+    function_words: dict  # lang -> frozenset of lemmas
+
+    def table(self, src: str, tgt: str) -> dict:
+        if (src, tgt) == ("fi", "sv"):
+            return self.fi_sv
+        if (src, tgt) == ("sv", "fi"):
+            return self.sv_fi
+        raise ValueError(f"no lexicon for {src}→{tgt}: languages are {LANGS}")
+
+    def idf(self, lemma: str, lang: str) -> float:
+        n = self.segments[lang]
+        return math.log((n + 1) / (self.df[lang].get(lemma, 0) + 1)) + 1.0
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The shipped lexicon (read once per process)."""
+    fi_sv: dict = {}
+    sv_fi: dict = {}
+    with gzip.open(_data("translations.tsv.gz").open("rb"), "rt", encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            fi, sv, p_sv, p_fi, _ = line.rstrip("\n").split("\t")
+            fi_sv.setdefault(fi, []).append((sv, float(p_sv)))
+            sv_fi.setdefault(sv, []).append((fi, float(p_fi)))
+    for d in (fi_sv, sv_fi):
+        for k, v in d.items():
+            d[k] = tuple(sorted(v, key=lambda t: (-t[1], t[0])))
+    df: dict = {}
+    segments: dict = {}
+    for lang in LANGS:
+        counts: dict = {}
+        with gzip.open(_data(f"idf_{lang}.tsv.gz").open("rb"), "rt", encoding="utf-8") as f:
+            segments[lang] = int(next(f).split("\t")[1])
+            for line in f:
+                w, c = line.rstrip("\n").split("\t")
+                counts[w] = int(c)
+        df[lang] = counts
+    fw: dict = {lang: set() for lang in LANGS}
+    for line in _data("function_words.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            lang, w = line.split("\t")
+            fw[lang].add(w)
+    return Lexicon(fi_sv, sv_fi, df, segments, {k: frozenset(v) for k, v in fw.items()})
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: expected one of {LANGS}")
+
+
+@lru_cache(maxsize=2)
+def _forms(lang: str) -> dict:
+    with gzip.open(_data(f"forms_{lang}.tsv.gz").open("rb"), "rt", encoding="utf-8") as f:
+        return dict(line.rstrip("\n").split("\t") for line in f)
+
+
+MAX_ENDING = {"fi": 6, "sv": 4}  # longest inflectional ending stripped from an unknown form
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str) -> str:
+    """The lower-cased lemma of a word: from the table of forms seen in training (made with
+    simplemma at build time; simplemma itself takes seconds to load), else the longest
+    known lemma or form the word starts with, leaving a short ending, else the word.
+
+    >>> lemma("koulutukseen", "fi"), lemma("kommunerna", "sv")
+    ('koulutus', 'kommun')
+    """
+    _check(lang)
+    low = word.lower()
+    forms = _forms(lang)
+    if low in forms:
+        return forms[low]
+    table = load_lexicon().fi_sv if lang == "fi" else load_lexicon().sv_fi
+    if low in table:
+        return low
+    for i in range(len(low) - 1, max(2, len(low) - MAX_ENDING[lang] - 1), -1):
+        stem = low[:i]
+        if stem in table:
+            return stem
+        if stem in forms:
+            return forms[stem]
+    return low
+
+
+@lru_cache(maxsize=200_000)
+def analyse(word: str, lang: str) -> tuple[str, ...]:
+    """Lemmas under which ``word`` is looked up: its own lemma if the lexicon knows it, else
+    the head of a compound (the longest known lemma that ends the word, at least
+    ``MIN_PART`` letters), else its lemma alone.
+
+    >>> analyse("vanhuspalveluihin", "fi")
+    ('vanhuspalvelu', 'palvelu')
+    """
+    lex = load_lexicon()
+    table = lex.fi_sv if lang == "fi" else lex.sv_fi
+    own = lemma(word, lang)
+    if own in table:
+        return (own,)
+    low = word.lower()
+    for i in range(MIN_PART - 1, len(low) - MIN_PART + 1):
+        head = lemma(low[i:], lang)
+        if len(head) >= MIN_PART and head in table:
+            return (low[:i] + head, head)  # the compound's lemma: its first part + the head's
+    return (own,)
+
+
+def translations(word: str, src: str, tgt: str, k: int = 5) -> list[tuple[str, float]]:
+    """Up to ``k`` translations of ``word`` (any inflected form) with p(translation | word);
+    for an unknown compound, those of its head.
+
+    >>> translations("kommunerna", "sv", "fi")[0][0]
+    'kunta'
+    """
+    _check(src)
+    _check(tgt)
+    table = load_lexicon().table(src, tgt)
+    for lem in analyse(word, src):
+        if lem in table:
+            return list(table[lem][:k])
+    return []
+
+
+@dataclass(frozen=True)
+class Word:
+    """A content word of a cell: surface form, lemma(s) and known translations."""
+
+    text: str
+    lang: str
+    lemmas: tuple[str, ...]
+    weight: float
+    translations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UncoveredWord:
+    """A content word with no dictionary translation in the other cell."""
+
+    text: str
+    lang: str
+    likely: tuple[str, ...]  # its likely translations, best first
+
+    def __str__(self) -> str:
+        return f"{self.text} (≈ {', '.join(self.likely[:2])})" if self.likely else self.text
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of each cell's content has a translation in the other one.
+
+    ``sv`` / ``fi``: idf-weighted share of that side's content words (those the lexicon
+    knows, and unknown ones that recur verbatim, such as names) found in the other cell;
+    None when the side has none. ``score``: their mean (0.0 when neither side has any).
+    """
+
+    score: float
+    sv: Optional[float]
+    fi: Optional[float]
+    uncovered_sv: tuple[UncoveredWord, ...]
+    uncovered_fi: tuple[UncoveredWord, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell's words ready for matching: content words and every lemma/token in it."""
+
+    lang: str
+    words: tuple[Word, ...]
+    forms: frozenset  # lemmas, compound heads and lower-cased tokens of all its words
+    names: frozenset  # lower-cased capitalised tokens (names recur across languages)
+
+
+@lru_cache(maxsize=50_000)
+def cell_words(text: str, lang: str) -> Cell:
+    """The words of one cell (cached: a table's cells are compared many times)."""
+    _check(lang)
+    lex = load_lexicon()
+    table = lex.fi_sv if lang == "fi" else lex.sv_fi
+    fw = lex.function_words[lang]
+    other_fw = lex.function_words["sv" if lang == "fi" else "fi"]
+    words = []
+    forms = set()
+    names = set()
+    for tok in TOKEN.findall(text):
+        lems = analyse(tok, lang)
+        forms.add(tok.lower())
+        if tok[0].isupper() and len(tok) >= 3:
+            names.add(tok.lower())
+        forms.update(lems)
+        if len(tok) < 2 or lems[0] in fw:
+            continue
+        trans: list[str] = []
+        for lem in lems:
+            if lem in table:  # a function word as "translation" would match almost any cell
+                trans = [t for t, _ in table[lem] if t not in other_fw]
+                break
+        words.append(Word(tok, lang, lems, lex.idf(lems[-1] if trans else lems[0], lang), tuple(trans)))
+    return Cell(lang, tuple(words), frozenset(forms), frozenset(names))
+
+
+def _found(candidates: Iterable[str], forms: frozenset) -> bool:
+    for t in candidates:
+        if t in forms:
+            return True
+        if len(t) < MIN_PART:
+            continue
+        for f in forms:  # compounds: a lemma part at either end of a longer word, both ways
+            if len(f) >= MIN_PART and (f.endswith(t) or f.startswith(t) or t.endswith(f) or t.startswith(f)):
+                return True
+    return False
+
+
+def _side(a: Cell, b: Cell) -> tuple[Optional[float], tuple[UncoveredWord, ...]]:
+    total = covered = 0.0
+    missing = []
+    for w in a.words:
+        if w.translations:
+            hit = _found(w.translations, b.forms) or w.text.lower() in b.forms
+        else:  # unknown word: evidence only if it recurs as such (a name, inflected in Finnish)
+            low = w.text.lower()
+            hit = low in b.forms or (low in a.names and any(f.startswith(low) or low.startswith(f) for f in b.names))
+            if not hit:
+                continue
+        total += w.weight
+        if hit:
+            covered += w.weight
+        else:
+            missing.append(UncoveredWord(w.text, w.lang, w.translations[:3]))
+    return (covered / total if total else None), tuple(missing)
+
+
+def coverage_cells(sv: Cell, fi: Cell) -> Coverage:
+    """:func:`coverage` over prepared cells (see :func:`cell_words`)."""
+    s, us = _side(sv, fi)
+    f, uf = _side(fi, sv)
+    known = [x for x in (s, f) if x is not None]
+    return Coverage(sum(known) / len(known) if known else 0.0, s, f, us, uf)
+
+
+def coverage(sv_text: str, fi_text: str) -> Coverage:
+    """Lexical coverage of a Swedish and a Finnish cell, with the words left uncovered.
+
+    >>> c = coverage("Hemvård och fortbildning.", "Kotihoito.")
+    >>> [str(w) for w in c.uncovered_sv]
+    ['fortbildning (≈ jatkokoulutus, täydennyskoulutus)']
+    """
+    return coverage_cells(cell_words(sv_text, "sv"), cell_words(fi_text, "fi"))
+
+
+# --- polarity ------------------------------------------------------------------------------------
+
+POLARITY_CLASSES = ("negation", "increase", "decrease", "done", "ongoing")
+_OPPOSITE = {"increase": "decrease", "decrease": "increase", "done": "ongoing", "ongoing": "done"}
+
+
+@lru_cache(maxsize=1)
+def _polarity_words() -> dict:
+    out: dict = {(lang, c): [] for lang in LANGS for c in POLARITY_CLASSES}
+    for line in _data("polarity.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            lang, cls, entry = line.split("\t")
+            out[(lang, cls)].append(tuple(entry.split()))
+    return out
+
+
+def _matches(tokens: list[str], entry: tuple[str, ...]) -> bool:
+    n = len(entry)
+    for i in range(len(tokens) - n + 1):
+        if all(tokens[i + j].startswith(e[:-1]) if e.endswith("*") else tokens[i + j] == e for j, e in enumerate(entry)):
+            return True
+    return False
+
+
+def polarity(text: str, lang: str) -> frozenset:
+    """The polarity classes a text expresses: negation, increase/decrease, done/ongoing.
+
+    >>> sorted(polarity("Verksamheten pågår, kostnaderna har inte minskat.", "sv"))
+    ['decrease', 'negation', 'ongoing']
+    """
+    _check(lang)
+    tokens = [t.lower() for t in TOKEN.findall(text)]
+    words = _polarity_words()
+    return frozenset(c for c in POLARITY_CLASSES if any(_matches(tokens, e) for e in words[(lang, c)]))
+
+
+def polarity_conflicts(sv_text: str, fi_text: str) -> tuple[str, ...]:
+    """Where a Swedish and a Finnish cell disagree in negation, direction or status.
+
+    >>> polarity_conflicts("Åtgärden är genomförd.", "Toimenpide on vielä kesken.")
+    ('sv says done where fi says ongoing',)
+    >>> polarity_conflicts("Kostnaderna har inte ökat.", "Kustannukset eivät ole kasvaneet.")
+    ()
+    """
+    s, f = polarity(sv_text, "sv"), polarity(fi_text, "fi")
+    out = []
+    if ("negation" in s) != ("negation" in f):
+        out.append("negation only in " + ("sv" if "negation" in s else "fi"))
+    for a in ("increase", "done"):
+        b = _OPPOSITE[a]
+        for x, y, xs, ys in ((s, f, "sv", "fi"), (f, s, "fi", "sv")):
+            if a in x and b not in x and b in y and a not in y:
+                out.append(f"{xs} says {a} where {ys} says {b}")
+    return tuple(sorted(out))
