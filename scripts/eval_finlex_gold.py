@@ -5,7 +5,7 @@ For every ``bitext/evaluation/gold/finlex/<id>.csv`` it takes the JSON report
 Markdown files of ``../shared/data/finlex/dev/<id>/``; with ``--run`` it makes the missing ones)
 and prints one line per pair plus the mean:
 
-- links: precision/recall/F1 of the alignment against the gold (``bitext.evaluate``);
+- links: precision/recall/F1 of the alignment against the gold (``bitext.evaluation.scoring``);
 - faithful rows: gold ``match`` lines without labels; ``warn/100``: findings of severity
   warning or error that name a faithful row (its Swedish or Finnish line), per 100 faithful rows;
 - labelled: gold lines with a ``cN:`` label other than ``minor`` or a ``row:`` label, and how
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bitext.evaluate import evaluate, read_gold  # noqa: E402  (moves to bitext.evaluation)
+from bitext.evaluation.scoring import evaluate, read_gold  # noqa: E402
 
 GOLD = ROOT / "bitext" / "evaluation" / "gold" / "finlex"
 
