@@ -77,10 +77,12 @@ def test_xlsx_zip_bomb_of_empty_rows_is_refused_before_parsing(tmp_path, capsys)
                    "70 MiB uncompressed", f"at most {_limits.MAX_PART_BYTES // 2**20} MiB")
 
 
-def test_xlsx_more_row_elements_than_a_sheet_can_hold(tmp_path, monkeypatch):
-    monkeypatch.setattr("bitext.readers.xlsx.MAX_SHEET_ROWS", 1000)
-    bomb = _xlsx(tmp_path, "rows.xlsx", lambda d: d.replace(b"</sheetData>", b"<row/>" * 5000 + b"</sheetData>"))
-    with pytest.raises(InputError, match="sheet Sheet has more than 1,000 rows"):
+@pytest.mark.parametrize("where", ["bitext.readers.xlsx.MAX_SHEET_ROWS", "bitext.readers._limits.MAX_SHEET_ROWS"])
+def test_xlsx_more_row_elements_than_a_sheet_can_hold(tmp_path, monkeypatch, where):
+    # Checked on the bytes before parsing (_limits) and while streaming (xlsx).
+    monkeypatch.setattr(where, 1000)
+    bomb = _xlsx(tmp_path, "rows.xlsx", lambda d: d.replace(b"</sheetData>", b'<row r="7" ht="15"/>' * 5000 + b"</sheetData>"))
+    with pytest.raises(InputError, match="has more than 1,000 rows, more than a spreadsheet can hold"):
         read_raw(bomb)
 
 

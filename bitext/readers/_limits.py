@@ -17,6 +17,7 @@ x.tsv: line 3 has 1,025 cells; bitext reads tables of at most 1024 columns
 
 from __future__ import annotations
 
+import re
 import zipfile
 from typing import Callable
 
@@ -89,6 +90,8 @@ def check_package(path: str, archive: zipfile.ZipFile, name: str,
         raise InputError(path, f"the {name} file is {_mib(total)} uncompressed; bitext reads at most {_mib(MAX_PACKAGE_BYTES)}")
     elements = 0
     for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            _count_sheet_rows(path, archive, info)
         if not tree_part(info.filename):
             continue
         with archive.open(info) as part:
@@ -102,3 +105,17 @@ def check_package(path: str, archive: zipfile.ZipFile, name: str,
                         f"the {name} file has more than {_n(MAX_XML_ELEMENTS)} XML elements (in {info.filename}); "
                         f"bitext reads documents of at most {_n(MAX_XML_ELEMENTS)}",
                     )
+
+
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _count_sheet_rows(path: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """A worksheet with more row elements than a spreadsheet can hold, refused on the bytes
+    (streaming a million empty rows through openpyxl would take a while)."""
+    rows = 0
+    with archive.open(info) as part:
+        while chunk := part.read(2**20):
+            rows += len(_ROW_TAG.findall(chunk))
+            if rows > MAX_SHEET_ROWS:
+                raise InputError(path, f"{info.filename} has more than {_n(MAX_SHEET_ROWS)} rows, more than a spreadsheet can hold")
