@@ -268,8 +268,8 @@ def test_guard_refuses_a_hard_link_and_a_symlink_to_an_input(tmp_path, capsys):
     hard, soft = tmp_path / "report.json", tmp_path / "link.csv"
     os.link(src, hard)
     soft.symlink_to(src)
-    one_line_error(capsys, ["check", str(src), str(FI), "--json", str(hard)], "report.json", "is the input file")
-    one_line_error(capsys, ["align", str(src), str(FI), "-o", str(soft)], "link.csv", "is the input file")
+    one_line_error(capsys, ["check", str(src), str(FI), "--json", str(hard)], "report.json", "refusing to overwrite an input file (it is the same file as")
+    one_line_error(capsys, ["align", str(src), str(FI), "-o", str(soft)], "link.csv", "refusing to overwrite an input file (it is the same file as")
     assert src.read_bytes() == before
     with pytest.raises(UsageError, match="is a directory"):
         check_output(tmp_path, [])

@@ -73,7 +73,8 @@ def check_output(path: PathLike, inputs: Sequence[PathLike]) -> None:
         except OSError:  # the input does not exist: the reader says so
             continue
         if same:
-            raise UsageError(f"{path}: is the input file {src} (refusing to overwrite an input)")
+            link = "" if os.path.abspath(out) == os.path.abspath(src) else f" (it is the same file as {src})"
+            raise UsageError(f"{path}: refusing to overwrite an input file{link}")
 
 
 def _target(path: PathLike) -> Path:
