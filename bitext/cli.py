@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
-from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from .errors import BitextError, UsageError
@@ -35,6 +35,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
     p.add_argument("--threshold", type=float, default=None, help="row score under which a pair is split into one-sided rows")
     p.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress or summary")
+    p.add_argument("--raw-csv", action="store_true", help="write CSV cells as they are (default: a cell that a spreadsheet would run as a formula is prefixed with ')")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -150,17 +151,10 @@ def _progress(args: argparse.Namespace) -> Optional[Callable[[int, int], None]]:
 
 
 def _check_output(path: str, inputs: Sequence[str]) -> None:
-    """Refuse to write over an input file, or into a missing directory."""
-    if path == "-":
-        return
-    out = Path(path)
-    for src in inputs:
-        if Path(src).exists() and out.exists() and out.resolve() == Path(src).resolve():
-            raise UsageError(f"{path}: refusing to overwrite an input file")
-    if out.is_dir():
-        raise UsageError(f"{path}: is a directory")
-    if not out.parent.exists():
-        raise UsageError(f"{path}: directory {out.parent} does not exist")
+    """Refuse to write over an input file (also through a link), or into a missing directory."""
+    from .report.output import check_output
+
+    check_output(path, inputs)
 
 
 def _options(args: argparse.Namespace) -> dict:
@@ -190,10 +184,12 @@ def cmd_align(args: argparse.Namespace) -> int:
     _check_output(args.output, [args.first, args.second])
     alignment = run_align(args)
     frame = alignment.to_frame()
+    from .report.output import frame_csv, write_atomic
+
     if args.output == "-":
-        frame.to_csv(sys.stdout, index=False)
+        sys.stdout.write(frame_csv(frame, args.raw_csv))
     else:
-        frame.to_csv(args.output, index=False)
+        write_atomic(args.output, frame_csv(frame, args.raw_csv))
     if not args.quiet:
         counts = frame["relation"].value_counts().to_dict() if not frame.empty else {}
         summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
@@ -212,16 +208,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     for out in outputs:
         _check_output(out, [args.first, args.second])
     result = check(args.first, args.second, **_options(args))
-    if args.json:
-        Path(args.json).write_text(result.to_json(), encoding="utf-8")
-    if args.csv:
-        result.findings_frame().to_csv(args.csv, index=False)
-    if args.xlsx:
-        result.to_xlsx(args.xlsx)
-    if args.html:
-        Path(args.html).write_text(result.to_html(), encoding="utf-8")
-    if args.alignment:
-        result.alignment_frame().to_csv(args.alignment, index=False)
+    from .report.output import frame_csv, write_all
+    from .report.xlsx import xlsx_bytes
+
+    # All reports rendered, then all renamed into place: one run's reports are all there or none.
+    renderers = {
+        "json": result.to_json,
+        "csv": lambda: frame_csv(result.findings_frame(), args.raw_csv),
+        "xlsx": lambda: xlsx_bytes(result),
+        "html": result.to_html,
+        "alignment": lambda: frame_csv(result.alignment_frame(), args.raw_csv),
+    }
+    write_all([(getattr(args, k), render) for k, render in renderers.items() if getattr(args, k)])
     passed = result.passed(args.fail_on)
     if not args.quiet:
         print(_summary_text(result, args.fail_on, passed), file=sys.stderr)
@@ -270,6 +268,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 3
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like an exception, so a report being written is removed, not left half.
+    raise SystemExit(128 + signum)
+
+
 def console_main() -> None:  # pragma: no cover - the console-script entry point
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    signal.signal(signal.SIGTERM, _terminate)
     sys.exit(main())

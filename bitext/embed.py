@@ -155,6 +155,13 @@ def default_cache_dir() -> Path:
 class EmbeddingCache:
     """Vectors on disk, keyed by (model identity, SHA-256 of the text).
 
+    What is read is checked, never trusted: a vector that is truncated, NULL, not float32,
+    of another length than the model's other vectors, not finite or all zero is treated as
+    missing (the embedder computes it again and :meth:`put` replaces it). A file that is not
+    a database any more is moved aside (``embeddings.sqlite3.damaged``) and started afresh,
+    so a damaged cache is repaired on the next run. A cache the user cannot write (a
+    read-only directory or file) is still read, and nothing is written to it.
+
     >>> import tempfile
     >>> cache = EmbeddingCache(tempfile.mkdtemp())
     >>> cache.get("m", ["a"]), cache.put("m", ["a"], np.ones((1, 2), np.float32)), cache.get("m", ["a"])[0].tolist()
@@ -164,47 +171,158 @@ class EmbeddingCache:
     def __init__(self, directory: "str | os.PathLike[str] | None" = None):
         self.directory = Path(directory) if directory else default_cache_dir()
         self.path = self.directory / "embeddings.sqlite3"
+        self.readonly = False
+        self.rejected = 0  # entries read that failed the checks (recomputed)
         self._conn: Optional[sqlite3.Connection] = None
+        self._dims: dict[str, Optional[int]] = {}
+        self._repaired = False
+
+    def _writable(self) -> bool:
+        if self.path.exists():
+            return os.access(self.path, os.W_OK) and os.access(self.directory, os.W_OK)
+        return not self.directory.exists() or os.access(self.directory, os.W_OK)
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            if self._writable():
+                self._conn = self._open_rw()
+            else:
+                self._conn = self._open_ro()
+        return self._conn
+
+    def _open_rw(self) -> sqlite3.Connection:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
             conn.execute("PRAGMA busy_timeout = 60000")
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))"
-            )
-            self._conn = conn
-        return self._conn
+            conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if not _is_damage(exc) or self._repaired:
+                raise
+            self._move_aside(exc)
+            return self._open_rw()
+        return conn
+
+    def _open_ro(self) -> sqlite3.Connection:
+        """Read-only: ``mode=ro``; if SQLite cannot even take a read lock there (a WAL
+        database in a read-only directory), ``immutable=1`` (no locks: the cache is on
+        read-only storage or nobody else writes it)."""
+        self.readonly = True
+        uri = self.path.resolve().as_uri()
+        for mode in ("mode=ro", "immutable=1"):
+            conn = None
+            try:
+                conn = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=60, isolation_level=None)
+                conn.execute("SELECT count(*) FROM vectors WHERE 0").fetchone()
+                log.debug("embedding cache %s is read-only (%s): reading it, writing nothing", self.path, mode)
+                return conn
+            except sqlite3.Error as exc:
+                if conn is not None:
+                    conn.close()
+                last = exc
+        raise last
+
+    def _move_aside(self, exc: Exception) -> None:
+        """A damaged file: kept beside as ``.damaged`` (for a look), replaced by a new cache."""
+        self._repaired = True
+        damaged = self.path.with_name(self.path.name + ".damaged")
+        log.warning("embedding cache %s is damaged (%s); starting a new one", self.path, exc)
+        os.replace(self.path, damaged)
+        for suffix in ("-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     @staticmethod
     def _key(text: str) -> bytes:
         return hashlib.sha256(text.encode("utf-8")).digest()
 
+    def _dim(self, model: str) -> Optional[int]:
+        """The byte length of this model's vectors: the most common one in the cache."""
+        if model not in self._dims:
+            row = self._db().execute(
+                "SELECT length(vec) AS n FROM vectors WHERE model = ? AND typeof(vec) = 'blob' "
+                "GROUP BY n ORDER BY count(*) DESC, n LIMIT 1", (model,)).fetchone()
+            self._dims[model] = row[0] if row else None
+        return self._dims[model]
+
+    @staticmethod
+    def valid(vec: object, nbytes: Optional[int] = None) -> Optional[np.ndarray]:
+        """The stored ``vec`` as a float32 vector, or ``None`` when it cannot be one.
+
+        >>> EmbeddingCache.valid(np.ones(3, np.float32).tobytes()).tolist()
+        [1.0, 1.0, 1.0]
+        >>> [EmbeddingCache.valid(v) for v in (None, b"", b"abc", np.zeros(3, np.float32).tobytes(),
+        ...                                      np.array([1, np.nan], np.float32).tobytes())]
+        [None, None, None, None, None]
+        """
+        if not isinstance(vec, (bytes, bytearray, memoryview)):
+            return None
+        n = len(vec)
+        if n == 0 or n % 4 or (nbytes is not None and n != nbytes):
+            return None
+        out = np.frombuffer(vec, dtype=np.float32).copy()
+        if not np.isfinite(out).all() or not np.linalg.norm(out) > 0:
+            return None
+        return out
+
     def get(self, model: str, texts: Sequence[str]) -> list[Optional[np.ndarray]]:
+        try:
+            return self._get(model, texts)
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc) or self._repaired or self.readonly:
+                raise
+            self.close()
+            self._move_aside(exc)
+            return self._get(model, texts)
+
+    def _get(self, model: str, texts: Sequence[str]) -> list[Optional[np.ndarray]]:
         db = self._db()
+        nbytes = self._dim(model)
         out: list[Optional[np.ndarray]] = []
         for text in texts:
             row = db.execute("SELECT vec FROM vectors WHERE model = ? AND key = ?", (model, self._key(text))).fetchone()
-            out.append(np.frombuffer(row[0], dtype=np.float32).copy() if row else None)
+            vec = self.valid(row[0], nbytes) if row else None
+            if row and vec is None:
+                self.rejected += 1
+            out.append(vec)
+        if self.rejected:
+            log.debug("embedding cache %s: %d damaged entries, recomputed", self.path, self.rejected)
         return out
 
     def put(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
-        rows = [(model, self._key(t), np.asarray(v, np.float32).tobytes()) for t, v in zip(texts, vectors)]
+        """Store vectors (replacing damaged entries); a read-only cache stores nothing.
+        A failure raises the real error (e.g. "database or disk is full")."""
+        self._db()
+        if self.readonly:
+            return
+        rows = [(model, self._key(t), np.asarray(v, np.float32).tobytes())
+                for t, v in zip(texts, vectors) if self.valid(np.asarray(v, np.float32).tobytes()) is not None]
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk): rolling back
+            # again would replace the real error with "no transaction is active".
+            if db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
             raise
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _is_damage(exc: Exception) -> bool:
+    """SQLite's errors for a file that is not (or no longer) a database."""
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "file is encrypted" in text
 
 
 class Embedder:

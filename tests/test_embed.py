@@ -74,7 +74,7 @@ def test_cache_concurrent_writers(tmp_path):
         try:
             c = EmbeddingCache(tmp_path)
             for n in range(20):
-                c.put("m", [f"{k}-{n}", "shared"], np.full((2, 4), k, np.float32))
+                c.put("m", [f"{k}-{n}", "shared"], np.full((2, 4), k + 1, np.float32))  # all-zero is invalid
             c.close()
         except sqlite3.Error as exc:  # pragma: no cover - the failure we test against
             errors.append(exc)

@@ -12,8 +12,11 @@ Office files and OpenDocument files, each with a message that says what to do.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
-from typing import Callable
+import warnings
+from typing import Callable, Iterator
 
 from ..errors import InputError
 from ..model import RawDocument
@@ -66,12 +69,53 @@ def sniff_text_format(text: str, suffix: str = "") -> str:
     return "markdown" if md >= tab else "tsv"
 
 
+log = logging.getLogger(__name__)
+
+# The libraries the readers call, which log or warn about what they repair on the way
+# (pdfminer: "Data-loss while decompressing corrupted data"). The reader either reads the
+# file or raises one InputError; their messages are kept for --debug only.
+THIRD_PARTY_LOGGERS = ("pdfminer", "pdfplumber", "openpyxl", "docx", "charset_normalizer", "PIL", "lxml")
+
+
+class _Relay(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("%s: %s", record.name, record.getMessage())
+
+
+@contextlib.contextmanager
+def third_party_quiet() -> Iterator[None]:
+    """Inside: the readers' libraries' warnings and log records go to bitext's debug log,
+    not to stderr. Restores the loggers' settings on the way out."""
+    relay = _Relay()
+    saved = []
+    for name in THIRD_PARTY_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.propagate))
+        logger.addHandler(relay)
+        logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        for w in caught:
+            log.debug("warning while reading: %s", w.message)
+    finally:
+        for logger, propagate in saved:
+            logger.removeHandler(relay)
+            logger.propagate = propagate
+
+
 def read_raw(path: "str | os.PathLike[str]", format: str = "auto") -> RawDocument:
     """Read a file into blocks (text and raw tables) without normalising it.
 
     >>> read_raw("data/loviisa_2021_fi.txt").format
     'tsv'
     """
+    with third_party_quiet():
+        return _read_raw(path, format)
+
+
+def _read_raw(path: "str | os.PathLike[str]", format: str) -> RawDocument:
     spath = str(path)
     data = read_bytes(spath)
     suffix = os.path.splitext(spath)[1].lower()

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional, Sequence
 
+from ._limits import MAX_COLUMNS
+
 # HTML caps colspan at 1000 and rowspan at 65534; a goal table never comes close, and a
 # hostile file must not make us build a grid of millions of cells.
 MAX_SPAN = 1000
-MAX_COLUMNS = 1000
 MAX_PENDING = 100_000  # cells covered by row spans still to come
 
 

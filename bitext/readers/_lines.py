@@ -6,6 +6,7 @@ import re
 from typing import Callable, Sequence
 
 from ..model import Block, RawRow, RawTable, Source, TextBlock
+from ._limits import Bounds
 
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 
@@ -28,7 +29,10 @@ def group_lines(
 
     A table is a run of table lines; with ``blank_inside_tables`` blank lines do not end it
     (TSV page-break continuations come after a blank line), only a text line does.
+    A row wider than :data:`~bitext.readers._limits.MAX_COLUMNS` is refused (splitting is
+    linear; what follows the reader is not).
     """
+    bounds = Bounds(path)
     blocks: list[Block] = []
     rows: list[RawRow] = []
     para: list[tuple[int, str]] = []
@@ -38,6 +42,7 @@ def group_lines(
             src = Source(path, tuple(n for r in rows for n in r.source.lines))
             blocks.append(RawTable(tuple(rows), src, header_rows(rows)))
             rows.clear()
+            bounds.table()
 
     def flush_para() -> None:
         if para:
@@ -58,6 +63,7 @@ def group_lines(
         if is_table_line(line):
             flush_para()
             cells = split(line)
+            bounds.row(len(cells), f"line {number}")
             rows.append(RawRow(tuple(cells), Source(path, (number,)), is_separator(cells)))
         else:
             flush_table()

@@ -12,9 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import InputError
-
-# A table cell of a megabyte is plausible; a 200 MB "document" is not a plan.
-MAX_BYTES = 200 * 1024 * 1024
+from ._limits import MAX_BYTES
 
 
 def read_bytes(path: "str | os.PathLike[str]") -> bytes:
@@ -29,7 +27,7 @@ def read_bytes(path: "str | os.PathLike[str]") -> bytes:
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(path, f"the file is too large ({size // 2**20} MiB)")
+            raise InputError(path, f"the file is too large ({size // 2**20} MiB; bitext reads files of at most {MAX_BYTES // 2**20} MiB)")
         data = p.read_bytes()
     except PermissionError:
         raise InputError(path, "permission denied") from None

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from ..errors import InputError
 from ..model import Block, RawDocument, RawRow, RawTable, Source, TextBlock
-from ._grid import MAX_COLUMNS
+from ._limits import Bounds
 
 # A cell of a megabyte is plausible; the csv module's default limit is 128 KiB.
 FIELD_SIZE_LIMIT = 2**31 - 1
@@ -63,12 +63,12 @@ def parse(path: str, text: str, encoding: str = "utf-8") -> RawDocument:
     reader = csv.reader(counter(lines), dialect)
     rows: list[tuple[tuple[int, ...], list[str]]] = []
     start = 1
+    bounds = Bounds(path)
     try:
         with _field_size_limit(FIELD_SIZE_LIMIT):
             for cells in reader:
                 end = counter.line
-                if len(cells) > MAX_COLUMNS:
-                    raise InputError(path, f"row on line {start} has {len(cells)} cells; not a table bitext can read")
+                bounds.row(len(cells), f"the row on line {start}")
                 rows.append((tuple(range(start, end + 1)), [c.strip() for c in cells]))
                 start = end + 1
     except csv.Error as exc:

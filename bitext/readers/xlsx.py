@@ -9,6 +9,7 @@ Quirks handled:
 - numbers are written as people typed them (``2021``, not ``2021.0``), dates as ISO dates;
   formulas give their cached value;
 - empty trailing rows and columns (formatting that extends the used range) are dropped;
+  empty rows are never built (a row numbered a billion costs one row, not a billion);
   hidden sheets and chart sheets are skipped.
 
 Not yet: several tables on one sheet (separated by empty rows) are read as one table.
@@ -24,6 +25,7 @@ import io
 from ..errors import InputError
 from ..model import Block, RawDocument, RawRow, RawTable, Source, TextBlock
 from ._grid import trim
+from ._limits import MAX_SHEET_ROWS, Bounds
 from ._package import open_package
 
 
@@ -68,6 +70,36 @@ def _open(path: str, data: bytes):  # type: ignore[no-untyped-def]
     return open_package(path, data, "XLSX", load)
 
 
+def _sheet_rows(ws, bounds: Bounds) -> list[tuple[int, list[str]]]:  # type: ignore[no-untyped-def]
+    """The rows of a read-only worksheet that hold a value: ``(row number, cell texts)``.
+
+    Streams the sheet's XML with openpyxl's own row parser rather than ``iter_rows``, which
+    yields every empty row up to the highest row number (a row claiming ``r="1000000000"``
+    would be a billion empty rows) and pads each row to the widest column. Empty rows are
+    skipped here without being built; the bounds are checked as rows come.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    parent = ws.parent
+    out: list[tuple[int, list[str]]] = []
+    elements = 0
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=parent.data_only, epoch=parent.epoch,
+                                 date_formats=parent._date_formats, timedelta_formats=parent._timedelta_formats)
+        for number, cells in parser.parse():
+            elements += 1
+            if elements > MAX_SHEET_ROWS:
+                raise InputError(bounds.path, f"sheet {ws.title} has more than {MAX_SHEET_ROWS:,} rows, more than a spreadsheet can hold")
+            filled = {c["column"]: cell_text(c["value"]) for c in cells if c.get("value") is not None}
+            filled = {col: text for col, text in filled.items() if text}
+            if not filled:
+                continue
+            width = max(filled)
+            bounds.row(width, f"row {ws.title}!{number}")
+            out.append((number, [filled.get(col, "") for col in range(1, width + 1)]))
+    return out
+
+
 def read(path: str, data: bytes) -> RawDocument:
     """Read every visible sheet of a workbook as one table.
 
@@ -79,18 +111,13 @@ def read(path: str, data: bytes) -> RawDocument:
     """
     wb = _open(path, data)
     blocks: list[Block] = []
+    bounds = Bounds(path)
     try:
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible" or not hasattr(ws, "iter_rows"):
                 continue
-            if hasattr(ws, "reset_dimensions"):
-                # Some writers store a wrong used range ("A1"); read every row there is.
-                ws.reset_dimensions()
-            numbered: list[tuple[int, list[str]]] = []
-            for row in ws.iter_rows():
-                cells = [cell_text(getattr(c, "value", None)) for c in row]
-                number = next((c.row for c in row if getattr(c, "row", None)), len(numbered) + 1)
-                numbered.append((number, cells))
+            bounds.table()
+            numbered = _sheet_rows(ws, bounds)
             rows = trim([cells for _, cells in numbered])
             numbered = [(n, cells) for (n, _), cells in zip(numbered, rows)]
             k = 0

@@ -15,9 +15,11 @@ row; ``Settings`` records what produced the report.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-from typing import TYPE_CHECKING, Union
+import re
+from typing import TYPE_CHECKING, Any, BinaryIO, Optional, Union
 
 from .html import worst
 from .json_report import plain
@@ -36,12 +38,51 @@ HEADER_FILL = "FFE5E7EB"
 CELL_WIDTH = 42  # characters: wide enough for a sentence a line, narrow enough for 12 columns
 
 
+# Characters XML 1.0 cannot carry (C0 controls but TAB/LF/CR, U+FFFE/U+FFFF, lone
+# surrogates): a document may hold them (a stray ``\x08`` from a PDF), a workbook cannot.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# What a spreadsheet would take for the start of a formula.
+_FORMULA_START = re.compile(r"^[\t\r]*[=+\-@]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters a workbook cannot hold replaced by U+FFFD.
+
+    >>> xml_safe("a\x08b\ufffec")
+    'a\ufffdb\ufffdc'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _append(ws, values: list[Any]) -> None:  # type: ignore[no-untyped-def]
+    """Append a row; text stays text. openpyxl takes a string starting with ``=`` for a
+    formula: every string cell is typed as a string, and one that a spreadsheet would
+    re-read as a formula when edited (``=``, ``+``, ``-``, ``@``) gets the quote prefix."""
+    ws.append([xml_safe(v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if _FORMULA_START.match(cell.value):
+                cell.quotePrefix = True
+
+
 def _comment_text(findings: "list[Finding]") -> str:
-    return "\n\n".join(f"[{f.severity}] {f.kind}: {f.message}" for f in findings)
+    return xml_safe("\n\n".join(f"[{f.severity}] {f.kind}: {f.message}" for f in findings))
 
 
-def write_xlsx(result: "CheckResult", path: "Union[str, os.PathLike[str]]") -> None:
-    """Write the report to ``path`` (an ``.xlsx`` file, overwritten)."""
+def write_xlsx(result: "CheckResult", path: "Union[str, os.PathLike[str], BinaryIO]") -> None:
+    """Write the report to ``path``: an ``.xlsx`` file, replaced atomically (see
+    :mod:`bitext.report.output`), or a binary file object."""
+    if hasattr(path, "write"):
+        path.write(xlsx_bytes(result))  # type: ignore[union-attr]
+        return
+    from .output import write_atomic
+
+    write_atomic(path, xlsx_bytes(result))  # type: ignore[arg-type]
+
+
+def xlsx_bytes(result: "CheckResult") -> bytes:
+    """The XLSX report as bytes (rendered in memory: nothing is written if it fails)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -50,14 +91,16 @@ def write_xlsx(result: "CheckResult", path: "Union[str, os.PathLike[str]]") -> N
     row_of = _side_by_side(ws, result)
     _findings_sheet(wb.create_sheet(FINDINGS), result, row_of)
     _settings_sheet(wb.create_sheet(SETTINGS), result)
-    wb.save(path)
-    log.debug("wrote %s: %d links, %d findings", path, len(result.alignment.links), len(result.findings))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    log.debug("rendered the XLSX report: %d links, %d findings", len(result.alignment.links), len(result.findings))
+    return buffer.getvalue()
 
 
 def _header(ws, names: list[str]) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    ws.append(names)
+    _append(ws, names)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -86,14 +129,14 @@ def _side_by_side(ws, result: "CheckResult") -> dict[tuple, int]:  # type: ignor
     for side, doc, width in ((0, alignment.left, wa), (1, alignment.right, wb)):
         if doc.tables:
             for c, text in enumerate(doc.tables[0].header[:width]):
-                ws.cell(1, first_cell[side] + c).comment = Comment(text, "bitext")
+                ws.cell(1, first_cell[side] + c).comment = Comment(xml_safe(text), "bitext")
 
     row_of: dict[tuple, int] = {}
     wrap = Alignment(wrap_text=True, vertical="top")
     frame = alignment.to_frame()
     for link, record in zip(alignment.links, frame[columns].itertuples(index=False)):
         values = [plain(v) for v in record]
-        ws.append([None if v == "" else v for v in values])  # empty cells, not empty strings
+        _append(ws, [None if v == "" else v for v in values])  # empty cells, not empty strings
         r = ws.max_row
         for cell in ws[r]:
             cell.alignment = wrap
@@ -141,7 +184,7 @@ def _findings_sheet(ws, result: "CheckResult", row_of: dict[tuple, int]) -> None
     _header(ws, columns)
     wrap = Alignment(wrap_text=True, vertical="top")
     for f, values in zip(result.findings, frame.itertuples(index=False, name=None)):
-        ws.append([plain(v) for v in values])
+        _append(ws, [plain(v) for v in values])
         r = ws.max_row
         for cell in ws[r]:
             cell.alignment = wrap
@@ -167,7 +210,7 @@ def _settings_sheet(ws, result: "CheckResult") -> None:  # type: ignore[no-untyp
         value = plain(settings[key])
         if isinstance(value, (dict, list)):
             value = json.dumps(value, ensure_ascii=False, sort_keys=key != "summary")
-        ws.append([key, value])
+        _append(ws, [key, value])
     for cell in ws["B"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 20
