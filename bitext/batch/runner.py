@@ -13,8 +13,6 @@ import hashlib
 import json
 import os
 import resource
-import shutil
-import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED
@@ -232,14 +230,18 @@ class _Dask:
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"--scheduler {address}: cannot connect ({_one_line(exc)})") from None
         self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info().get("workers", {}).values()))
+        from distributed import as_completed
+
+        # On this client's loop: the batch does not install a process-wide default client.
+        self._done = as_completed(loop=self.client.loop)
 
     def submit(self, task: Task):  # type: ignore[no-untyped-def]
-        return self.client.submit(run_pair, task, pure=False)
+        future = self.client.submit(run_pair, task, pure=False)
+        self._done.add(future)
+        return future
 
     def wait(self, futures):  # type: ignore[no-untyped-def]
-        from distributed import wait
-
-        return wait(list(futures), return_when="FIRST_COMPLETED")
+        return {next(self._done)}, set()
 
     def result(self, future, task: Task) -> Outcome:  # type: ignore[no-untyped-def]
         try:
