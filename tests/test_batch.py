@@ -42,7 +42,9 @@ def test_pairing_by_tag_in_the_name_or_the_folder(tmp_path):
         "asd2011/sv.md", "asd2011/fi.md",
         "sv/a/report.pdf", "fi/a/report.pdf",
         "sv/only.md", "lonely_fi.txt", "README.md",
-        "dup_sv.md", "dup_sv.txt", "dup_fi.md",
+        "dup_sv.md", "dup_sv.txt", "dup_fi.md",  # two formats, one of them paired
+        "asd2012/sv.md", "asd2012/fi.md", "asd2012/sv.xml", "asd2012/fi.xml",
+        "two_sv.md", "sv-two.md", "two_fi.md",
     )
     found = find_pairs([tmp_path])
     pairs = {p.name: (str(p.sv.relative_to(tmp_path)), str(p.fi.relative_to(tmp_path))) for p in found.pairs}
@@ -53,23 +55,27 @@ def test_pairing_by_tag_in_the_name_or_the_folder(tmp_path):
         "budget": ("sv_budget.txt", "fi_budget.txt"),
         "asd2011": ("asd2011/sv.md", "asd2011/fi.md"),
         "a__report": ("sv/a/report.pdf", "fi/a/report.pdf"),
+        "dup.md": ("dup_sv.md", "dup_fi.md"),
+        "asd2012.md": ("asd2012/sv.md", "asd2012/fi.md"),
+        "asd2012.xml": ("asd2012/sv.xml", "asd2012/fi.xml"),
     }
     unpaired = {str(u.path.relative_to(tmp_path)): u.reason for u in found.unpaired}
     assert unpaired == {
         "README.md": "no language tag in the name",
         "sv/only.md": "no fi partner",
         "lonely_fi.txt": "no sv partner",
-        "dup_sv.md": "ambiguous: 2 sv and 1 fi files share the name",
-        "dup_sv.txt": "ambiguous: 2 sv and 1 fi files share the name",
-        "dup_fi.md": "ambiguous: 2 sv and 1 fi files share the name",
+        "dup_sv.txt": "no fi partner",
+        "two_sv.md": "ambiguous: 2 sv and 1 fi files share the name",
+        "sv-two.md": "ambiguous: 2 sv and 1 fi files share the name",
+        "two_fi.md": "ambiguous: 2 sv and 1 fi files share the name",
     }
 
 
 def test_pairs_csv_and_names_made_unique(tmp_path):
-    touch(tmp_path, "one/a_sv.txt", "one/a_fi.txt", "two/a_sv.txt", "two/a_fi.txt", "p.txt", "q.txt")
-    (tmp_path / "pairs.csv").write_text("sv,fi\np.txt,q.txt\n")
+    touch(tmp_path, "one/a_sv.txt", "one/a_fi.txt", "two/a_sv.txt", "two/a_fi.txt", "p.txt", "q.txt", "r/sv.md", "r/fi.md")
+    (tmp_path / "pairs.csv").write_text("sv,fi\np.txt,q.txt\nr/sv.md,r/fi.md\n")
     found = find_pairs([tmp_path / "one", tmp_path / "two"], tmp_path / "pairs.csv")
-    assert [(p.name, p.sv.name, p.fi.name) for p in found.pairs] == [("a", "a_sv.txt", "a_fi.txt"), ("a-2", "a_sv.txt", "a_fi.txt"), ("p", "p.txt", "q.txt")]
+    assert [(p.name, p.sv.name, p.fi.name) for p in found.pairs] == [("a", "a_sv.txt", "a_fi.txt"), ("a-2", "a_sv.txt", "a_fi.txt"), ("p", "p.txt", "q.txt"), ("r", "sv.md", "fi.md")]
     # The pair CSV's files are not reported as unpaired when a folder holds them too.
     assert not find_pairs([tmp_path / "one"], tmp_path / "pairs.csv").unpaired
 

@@ -116,6 +116,8 @@ def _same(a: Path, b: Path) -> bool:
 def _name(key: tuple[str, ...]) -> str:
     """A folder name for a pair: the key's parts joined, odd characters replaced."""
     parts = [p for p in key if p not in ("", "*")]
+    if len(parts) > 1 and parts[-1].startswith("."):  # a format suffix: a/.md → a.md
+        parts[-2:] = [parts[-2] + parts[-1]]
     name = "__".join(parts) or "pair"
     name = re.sub(r"[^\w.-]+", "_", name).strip("._") or "pair"
     return name
@@ -136,7 +138,11 @@ def find_pairs(
     claimed: set[Path] = set()
     if pairs_csv is not None:
         for sv, fi in read_pairs_csv(pairs_csv):
-            tagged = split_tag(Path(sv.name))
+            try:  # named by its path under the CSV's folder: a/sv.md → a
+                rel = sv.relative_to(Path(pairs_csv).parent)
+            except ValueError:
+                rel = Path(sv.name)
+            tagged = split_tag(rel) or split_tag(Path(sv.name))
             found.append((tagged[1] if tagged else (_stem(sv.name),), sv, fi))
             claimed.update({sv.resolve(), fi.resolve()})
     for index, raw in enumerate(inputs):
@@ -163,6 +169,15 @@ def find_pairs(
                 found.append((key, sv[0], fi[0]))
                 claimed.update({sv[0].resolve(), fi[0].resolve()})
                 continue
+            # Several formats of one document (a/sv.md, a/sv.xml, a/fi.md, a/fi.xml): pair
+            # by format, each pair named with its extension.
+            by_ext = {ext: ([p for p in sv if p.suffix.lower() == ext], [p for p in fi if p.suffix.lower() == ext]) for ext in sorted({p.suffix.lower() for p in sv + fi})}
+            for ext, (s_ext, f_ext) in by_ext.items():
+                if len(s_ext) == 1 and len(f_ext) == 1:
+                    found.append((key[:-1] + (key[-1] + ext,), s_ext[0], f_ext[0]))
+                    claimed.update({s_ext[0].resolve(), f_ext[0].resolve()})
+            sv = [p for p in sv if p.resolve() not in claimed]
+            fi = [p for p in fi if p.resolve() not in claimed]
             for lang, mine, other in (("sv", sv, fi), ("fi", fi, sv)):
                 other_lang = "fi" if lang == "sv" else "sv"
                 for path in mine:
