@@ -300,3 +300,44 @@ def test_dask_cluster_gives_the_local_results(corpus, dask_cluster, tmp_path):
     assert local_reports and sorted(p.relative_to(out) for p in out.glob("*/report.*")) == local_reports
     for rel in local_reports:
         assert (out / rel).read_bytes() == (local / rel).read_bytes(), rel
+
+
+# --- the research notebook over a batch --------------------------------------------------------
+
+CORPUS_NOTEBOOK = ROOT / "notebooks" / "corpus.ipynb"
+
+
+def test_corpus_notebook_is_committed_clean_and_generated():
+    nbformat = pytest.importorskip("nbformat", reason="the dev extra is not installed")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus_notebook", ROOT / "scripts" / "make_corpus_notebook.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    nb = nbformat.read(CORPUS_NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert [c.source for c in module.build().cells] == [c.source for c in nb.cells]
+    assert all(not c.outputs and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+
+
+def test_corpus_notebook_runs_on_a_batch(corpus, monkeypatch):
+    nbformat = pytest.importorskip("nbformat", reason="the dev extra is not installed")
+    nbclient = pytest.importorskip("nbclient", reason="the dev extra is not installed")
+    root, out, _, _ = corpus
+    monkeypatch.setenv("BITEXT_BATCH_DIR", str(out))
+    nb = nbformat.read(CORPUS_NOTEBOOK, as_version=4)
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(CORPUS_NOTEBOOK.parent)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    text = "\n".join(o.get("data", {}).get("text/plain", "") for o in outputs)
+    import re
+
+    assert re.search(r"could not be checked +2\n", text)  # the overview: the two broken pairs
+    assert "inconsistent_translation" in text  # findings by kind (the seed pair's)
+    worst = nb.cells[7].outputs[0]["data"]["text/plain"]
+    # Most errors first: the Finlex pair's 12 number mismatches, else the seed pair's 2.
+    assert worst.splitlines()[1].split()[1] == (SMALL if (root / SMALL).exists() else "loviisa")
+    if (root / SMALL).exists():  # a Finlex id gives the year
+        assert "2022" in nb.cells[5].outputs[-1]["data"]["text/plain"]
+    images = [o for o in outputs if o.output_type == "display_data" and "image/png" in o.get("data", {})]
+    assert len(images) == 2
