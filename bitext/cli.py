@@ -119,7 +119,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if not args.quiet and sys.stderr.isatty():
             from tqdm import tqdm
 
-            bar = tqdm(total=len(found.pairs), unit="pair", file=sys.stderr, dynamic_ncols=True)
+            bar = tqdm(total=len(found.pairs), unit="pair", file=sys.stderr)
 
     rows = [0]
     start = [0.0]
@@ -129,11 +129,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
         if bar is None:
             return
-        if not start[0] and not skipped:
-            start[0] = time.perf_counter() - 1e-9
+        if skipped:  # unchanged since the last run: not work, so not in the rate or the ETA
+            bar.total -= 1
+            bar.refresh()
+            return
+        if not start[0]:
+            start[0] = time.perf_counter()
         rows[0] += n
-        if start[0]:
-            bar.set_postfix_str(f"{rows[0] / max(time.perf_counter() - start[0], 1e-9):.0f} rows/s", refresh=False)
+        bar.set_postfix_str(f"{rows[0] / max(time.perf_counter() - start[0], 1e-9):.0f} rows/s", refresh=False)
         bar.update(1)
 
     settings = Settings(model=args.model, threshold=args.threshold, same_language=args.same_language, cache=not args.no_cache, cache_dir=args.cache_dir)
