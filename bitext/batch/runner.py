@@ -185,7 +185,7 @@ class BatchRun:
 class _Local:
     """A process pool; ``spawn`` so no worker inherits the parent's threads or open files."""
 
-    def __init__(self, workers: int, threads: int):
+    def __init__(self, workers: int):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -296,7 +296,7 @@ def run_batch(
         if settings.threads is None:
             settings = Settings(**{**asdict(settings), "threads": threads})
             todo = [(Task(t.name, t.sv, t.fi, settings), h) for t, h in todo]
-        executor = _Local(n, threads) if todo else None
+        executor = _Local(n) if todo else None
         mode = f"local {n} worker(s) × {threads} thread(s)"
     rows = 0
     worker_s = 0.0
