@@ -218,6 +218,24 @@ def test_rerun_skips_unchanged_pairs_and_redoes_changed_ones(corpus):
         (root / "<b>_sv.txt").write_bytes(original)
 
 
+def test_an_interrupted_run_stops_and_leaves_no_partial_report(corpus, tmp_path):
+    import signal
+
+    root, _, _, _ = corpus
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "bitext", "-q", "batch", str(root), "-o", str(out), "--workers", "1"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not (out / "b" / "manifest.json").exists() and time.time() < deadline:  # the first pair (broken, quick)
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)  # while the seed pair is being checked
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err
+    assert not (out / "summary.json").exists() and not list(out.rglob("*.tmp"))
+    for report in out.rglob("report.json"):  # whatever got written is whole and has its manifest
+        json.loads(report.read_text())
+        assert (report.parent / "manifest.json").exists()
+
+
 def test_a_passing_corpus_exits_0(corpus, tmp_path):
     root, out, _, _ = corpus
     (tmp_path / "pairs.csv").write_text(f"sv,fi\n{root / 'loviisa_sv.txt'},{root / 'loviisa_fi.txt'}\n")

@@ -213,8 +213,11 @@ class _Local:
             record = {"name": task.name, "sv": task.sv, "fi": task.fi, **_error_fields("internal error: the worker process died (out of memory?)")}
             return Outcome(record, retry=True)
 
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, abort: bool = False) -> None:
+        if abort:  # interrupted: stop now; the pairs in flight have no manifest and are redone
+            for proc in list((getattr(self.pool, "_processes", None) or {}).values()):
+                proc.terminate()
+        self.pool.shutdown(wait=not abort, cancel_futures=True)
 
 
 class _Dask:
@@ -252,7 +255,9 @@ class _Dask:
         finally:
             future.release()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        if abort:
+            self.client.cancel(list(self._done.futures))
         self.client.close()
 
 
@@ -300,6 +305,7 @@ def run_batch(
         mode = f"local {n} worker(s) × {threads} thread(s)"
     rows = 0
     worker_s = 0.0
+    finished = False
     try:
         # A bounded window of pairs in flight: results are written as they arrive.
         window = max(2, 2 * (executor.workers if executor else 1))
@@ -319,9 +325,10 @@ def run_batch(
                 worker_s += outcome.seconds
                 if progress:
                     progress(outcome.record.get("rows", 0), outcome.record, False)
+        finished = True
     finally:
         if executor is not None:
-            executor.close()
+            executor.close(abort=not finished)
     wall = time.perf_counter() - start
     ran = len(records) - skipped
     usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
