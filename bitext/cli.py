@@ -140,6 +140,91 @@ def cmd_bench(args: argparse.Namespace) -> int:
 _EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_register_eval, _register_bench]
 
 
+# --- batch (issue 13): one self-contained block ----------------------------------------------
+
+
+def _register_batch(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("batch", help="check many pairs (paired by language tag), a report each and a summary")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders; names pair once a language tag is removed (plan_sv.md / plan_fi.md, sv/… / fi/…)")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="folder for OUTDIR/<pair>/report.{json,html}, summary.json, summary.csv, index.html")
+    p.add_argument("--pairs", metavar="CSV", help="a CSV with columns sv,fi naming pairs explicitly")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on an existing Dask cluster, e.g. tcp://host:8786 (the dask extra)")
+    p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="warning", help="exit 1 when a pair has a finding this severe, or could not be checked (default: warning)")
+    p.add_argument("--model", default=None, help="sentence-transformers model name or path (default: bundled multilingual-e5-small)")
+    p.add_argument("--same-language", action="store_true", help="allow pairs in the same language (revisions)")
+    p.add_argument("--threshold", type=float, default=None, help="row score under which a pair is split into one-sided rows")
+    p.add_argument("--cache-dir", default=None, help="embedding cache directory, shared by the workers")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    p.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress or summary")
+    p.set_defaults(run=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import Settings, batch
+
+    if not args.inputs and not args.pairs:
+        raise UsageError("batch needs INPUT files or folders, or --pairs CSV")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: must be at least 1")
+    if args.workers is not None and args.scheduler:
+        raise UsageError("--workers and --scheduler cannot be combined (the cluster decides)")
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{args.output}: exists and is not a folder")
+    bar = None
+
+    def on_pairs(found) -> None:  # type: ignore[no-untyped-def]
+        nonlocal bar
+        if not found.pairs:
+            raise UsageError(f"no language pairs found ({len(found.unpaired)} file(s) without a partner)")
+        if not args.quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(found.pairs), unit="pair", file=sys.stderr)
+
+    rows = [0]
+    start = [0.0]
+
+    def progress(n: int, record: dict, skipped: bool) -> None:
+        import time
+
+        if bar is None:
+            return
+        if skipped:  # unchanged since the last run: not work, so not in the rate or the ETA
+            bar.total -= 1
+            bar.refresh()
+            return
+        if not start[0]:
+            start[0] = time.perf_counter()
+        rows[0] += n
+        bar.set_postfix_str(f"{rows[0] / max(time.perf_counter() - start[0], 1e-9):.0f} rows/s", refresh=False)
+        bar.update(1)
+
+    settings = Settings(model=args.model, threshold=args.threshold, same_language=args.same_language, cache=not args.no_cache, cache_dir=args.cache_dir)
+    try:
+        summary = batch(args.inputs, out, pairs_csv=args.pairs, workers=args.workers, scheduler=args.scheduler, fail_on=args.fail_on, settings=settings, progress=progress, on_pairs=on_pairs)
+    finally:
+        if bar is not None:
+            bar.close()
+    pairs = summary["pairs"]
+    passed = sum(1 for p in pairs if p["passed"])
+    errors = sum(1 for p in pairs if p["status"] == "error")
+    if not args.quiet:
+        t = summary["timings"]
+        print(
+            f"bitext batch: {len(pairs)} pairs: {passed} passed, {len(pairs) - passed - errors} failed (--fail-on {args.fail_on}), "
+            f"{errors} could not be checked; {t['pairs_skipped']} unchanged since the last run"
+            + (f"; {len(summary['unpaired'])} file(s) without a partner" if summary["unpaired"] else "")
+            + f"\n  {out / 'index.html'}",
+            file=sys.stderr,
+        )
+    return 0 if passed == len(pairs) else 1
+
+
+_EXTRA_COMMANDS.append(_register_batch)
+
+
 def _progress(args: argparse.Namespace) -> Optional[Callable[[int, int], None]]:
     if args.quiet or not sys.stderr.isatty():
         return None
