@@ -134,7 +134,7 @@ def test_embedding_cache_takes_concurrent_writers(tmp_path):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """Seed pair, a real Finlex pair (when ../shared is there), and two broken pairs."""
+    """Seed pair, a real Finlex pair (when ../shared is there), and three broken pairs."""
     root = tmp_path_factory.mktemp("inputs")
     shutil.copy(SV, root / "loviisa_sv.txt")
     shutil.copy(FI, root / "loviisa_fi.txt")
@@ -146,6 +146,9 @@ def corpus(tmp_path_factory):
     (root / "fi").mkdir()
     shutil.copy(SV, root / "sv" / "same.txt")  # two Swedish documents
     shutil.copy(DATA / "stockholm_2023_sv.txt", root / "fi" / "same.txt")
+    (root / "unrelated").mkdir()  # two documents with tables, in two languages, about different things
+    shutil.copy(DATA / "lilla_edet_2021_sv.txt", root / "unrelated" / "sv.txt")
+    shutil.copy(FI, root / "unrelated" / "fi.txt")
     (root / "<b>_sv.txt").write_text("")  # empty files, and a name that must be escaped
     (root / "<b>_fi.txt").write_text("")
     (root / "notes.txt").write_text("not a document")
@@ -160,7 +163,7 @@ def test_batch_writes_a_report_per_pair_and_the_summary(corpus):
     assert code == 1  # broken pairs and findings fail the gate
     summary = json.loads((out / "summary.json").read_text())
     pairs = {p["name"]: p for p in summary["pairs"]}
-    names = ["b", "loviisa", "same"] + ([SMALL] if (root / SMALL).exists() else [])
+    names = ["b", "loviisa", "same", "unrelated"] + ([SMALL] if (root / SMALL).exists() else [])
     assert sorted(pairs) == sorted(names) and [p["name"] for p in summary["pairs"]] == sorted(names)
     seed = pairs["loviisa"]
     assert seed["status"] == "ok" and seed["rows"] == 134 and seed["counts"]["error"] == 2 and not seed["passed"]
@@ -170,6 +173,7 @@ def test_batch_writes_a_report_per_pair_and_the_summary(corpus):
     assert (out / "loviisa" / "report.html").read_text().startswith("<!DOCTYPE html>")
     assert pairs["same"]["status"] == "error" and "both in Swedish" in pairs["same"]["error"]
     assert pairs["b"]["status"] == "error" and "empty" in pairs["b"]["error"] and "\n" not in pairs["b"]["error"]
+    assert pairs["unrelated"]["status"] == "error" and "do not look like two versions" in pairs["unrelated"]["error"]
     assert not (out / "same" / "report.json").exists()
     assert summary["unpaired"] == [{"path": str(root / "notes.txt"), "reason": "no language tag in the name"}]
     assert summary["settings"]["fail_on"] == "warning" and summary["timings"]["pairs_run"] == len(names)
@@ -213,7 +217,8 @@ def test_rerun_skips_unchanged_pairs_and_redoes_changed_ones(corpus):
         assert summary["timings"]["pairs_run"] == 2 and summary["timings"]["pairs_skipped"] == len(summary["pairs"]) - 2
         assert {p: p.read_bytes() for p in reports} == reports
         assert {p: p.stat().st_mtime_ns for p in reports} == mtimes
-        assert [p["passed"] for p in summary["pairs"] if p["status"] == "ok"] == [True] * (len(summary["pairs"]) - 2)
+        ok = [p["passed"] for p in summary["pairs"] if p["status"] == "ok"]
+        assert ok and all(ok)  # the gate follows --fail-on on a resumed run too
     finally:
         (root / "<b>_sv.txt").write_bytes(original)
 
@@ -350,7 +355,7 @@ def test_corpus_notebook_runs_on_a_batch(corpus, monkeypatch):
     text = "\n".join(o.get("data", {}).get("text/plain", "") for o in outputs)
     import re
 
-    assert re.search(r"could not be checked +2\n", text)  # the overview: the two broken pairs
+    assert re.search(r"could not be checked +3\n", text)  # the overview: the three broken pairs
     assert "inconsistent_translation" in text  # findings by kind (the seed pair's)
     worst = nb.cells[7].outputs[0]["data"]["text/plain"]
     # Most errors first: the Finlex pair's 12 number mismatches, else the seed pair's 2.
