@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from .errors import BitextError, UsageError
@@ -98,6 +99,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     import json
 
     from .evaluation.scoring import evaluate, format_table, read_gold, read_prediction
+    from .report.output import write_atomic
 
     if args.json:
         _check_output(args.json, [args.prediction, args.gold] + ([args.findings] if args.findings else []))
@@ -105,7 +107,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     scores = evaluate(read_prediction(args.prediction, args.findings), gold)
     scores["gold"] = str(args.gold)
     if args.json:
-        Path(args.json).write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
+        write_atomic(args.json, json.dumps(scores, indent=1, ensure_ascii=False))
     if not args.quiet:
         print(format_table(scores))
     return 0
@@ -126,11 +128,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.tatoeba and not Path(args.tatoeba).is_file():
         raise UsageError(f"{args.tatoeba}: --tatoeba file not found")
     from .evaluation.bench import format_tables, run
+    from .report.output import write_atomic
 
     res = run(args.size, sections, tatoeba=args.tatoeba)
     res["bench"]["command"] = "bitext bench --size " + args.size + (f" --only {args.only}" if args.only else "")
     if args.json:
-        Path(args.json).write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+        write_atomic(args.json, json.dumps(res, indent=1, ensure_ascii=False))
     if not args.quiet:
         print(format_tables(res))
     return 0

@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 
 from bitext.batch import find_pairs
-from bitext.batch._atomic import write_atomic
 from bitext.cli import main
 from conftest import DATA, FI, ROOT, SHARED, SV
 
@@ -78,14 +77,6 @@ def test_pairs_csv_and_names_made_unique(tmp_path):
     assert [(p.name, p.sv.name, p.fi.name) for p in found.pairs] == [("a", "a_sv.txt", "a_fi.txt"), ("a-2", "a_sv.txt", "a_fi.txt"), ("p", "p.txt", "q.txt"), ("r", "sv.md", "fi.md")]
     # The pair CSV's files are not reported as unpaired when a folder holds them too.
     assert not find_pairs([tmp_path / "one"], tmp_path / "pairs.csv").unpaired
-
-
-def test_write_atomic_keeps_the_old_file_when_a_write_fails(tmp_path):
-    target = tmp_path / "report.json"
-    write_atomic(target, "old")
-    with pytest.raises(TypeError):
-        write_atomic(target, 42)  # type: ignore[arg-type]
-    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
 # --- the embedding cache under concurrent writers --------------------------------------------

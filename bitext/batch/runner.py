@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from ..errors import BitextError, DependencyError, UsageError
-from ._atomic import write_atomic
+from ..report.output import write_atomic
 from .pairing import Pair
 
 SEVERITIES = ("error", "warning", "info")

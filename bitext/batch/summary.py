@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from ._atomic import write_atomic
+from ..report.output import write_atomic
 from .pairing import Unpaired
 
 CSV_COLUMNS = ["name", "sv", "fi", "status", "passed", "error", "errors", "warnings", "infos", "issues", "rows", "report", "html"]
