@@ -91,7 +91,8 @@ def _hammer(directory: str, worker: int, start: float, queue) -> None:  # in a c
         cache = EmbeddingCache(directory)
         for b in range(15):
             texts = [f"shared {j}" for j in range(b * 20, b * 20 + 20)] + [f"own {worker} {b} {j}" for j in range(5)]
-            cache.put("m", texts, np.full((len(texts), 4), worker, np.float32))
+            # worker + 1: an all-zero vector is (rightly) rejected by the cache's validation
+            cache.put("m", texts, np.full((len(texts), 4), worker + 1, np.float32))
             assert all(v is not None for v in cache.get("m", texts))
         mode = cache._db().execute("PRAGMA journal_mode").fetchone()[0]
         cache.close()
