@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -183,3 +185,65 @@ def test_options_in_any_position_and_usage_errors():
     assert proc.returncode == 0 and "PASSED" not in proc.stderr
     proc = _cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("bitext ")
+
+
+def test_notebook_views_are_short_and_typed(seed):
+    import pandas as pd
+
+    for obj in (seed.alignment.left, seed.alignment, seed):
+        assert len(repr(obj)) < 2000 and len(obj._repr_html_()) < 20_000
+    assert "Perusturvalautakunta" in seed._repr_html_()
+    frame = seed.findings_frame()
+    assert isinstance(frame["severity"].dtype, pd.CategoricalDtype) and frame["severity"].cat.ordered
+    assert set(frame.loc[frame["severity"] >= "warning", "severity"]) == {"error", "warning"}
+    assert all(isinstance(e, dict) for e in frame["evidence"])
+    assert list(seed.issues_frame()["id"]) == [i.id for i in seed.issues]
+
+
+# --- the grouped HTML view in a browser ------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _dom(url: str, profile) -> str:
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--dump-dom", url],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_html_explains_without_json(seed):
+    html = seed.to_html()
+    assert '{"' not in html and "{&#34;" not in html and "&#34;:" not in html  # no raw JSON anywhere
+    assert "In the document, “Perusturvalautakunta” is rendered “Grundtrygghetscentralen” in 59 rows" in html
+    assert "Elsewhere in the document: SV “Verksamhet som genomförs.” ↔ FI “Toteutunut toiminta.”" in html
+    assert "<mark>ja</mark>" in html  # the stray Finnish word, not the whole cell
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium (apt-get install chromium) to run the report's JavaScript")
+def test_grouped_view_in_a_browser(seed, tmp_path):
+    from test_reports import Dom
+
+    page = tmp_path / "report.html"
+    page.write_text(seed.to_html(), encoding="utf-8")
+    term = next(i for i in seed.issues if i.count == 59)
+    dom = Dom(_dom(page.as_uri() + f"#issue-{term.id}", tmp_path / "profile"))
+    issues = dom.find("details", "issue")
+    assert [a["data-issue"] for a in issues] == [i.id for i in seed.issues]  # worst first
+    opened = dom.attrs(f"issue-{term.id}")
+    assert "open" in opened and "hidden" not in opened  # the link opened it
+    # Its 59 occurrences, each linked to rows that exist on the page.
+    members = [(t, a) for t, a, tb, li in dom.elements if t == "li" and "finding" in a.get("class", "") and not tb and a.get("data-id") in set(term.findings)]
+    assert len(members) == 59
+    hrefs = [a["href"][1:] for t, a, tb, li in dom.elements if t == "a" and not tb and li and a.get("href", "").startswith("#sv-")]
+    assert hrefs and all(h in dom.ids for h in hrefs)
+    # Only the side likely wrong is highlighted for the term: the Swedish cells.
+    wrong = [a for a in dom.find("td", "wrong")]
+    assert len(wrong) >= 59
+    # Hiding the kind hides the issue, and the others stay.
+    dom = Dom(_dom(page.as_uri() + "?hide=inconsistent_translation", tmp_path / "profile"))
+    hidden = {a["data-issue"] for a in dom.find("details", "issue") if "hidden" in a}
+    assert hidden == {i.id for i in seed.issues if i.kind == "inconsistent_translation"}

@@ -281,6 +281,7 @@ def _side_by_side(ws, result: "CheckResult") -> dict[tuple, tuple[int, int, int]
     widths = [7, 7, 9] + [w for c in range(width) for w in (text_widths[c], text_widths[c])] + [6, 8, 8]
     for k, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(k)].width = w
+    ws.row_dimensions[1].height = LINE_HEIGHT * max(_lines(n, w) for n, w in zip(header, widths)) + 4  # the names in full
     ws.freeze_panes = ws.cell(2, first).coordinate  # header row and line columns stay
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(ws.max_row, 1)}"
     _landscape(ws)
