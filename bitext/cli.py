@@ -1,8 +1,10 @@
 """The ``bitext`` command: argument parsing, output files and exit codes only.
 
-Exit codes: 0 success (``check``: no finding reaches ``--fail-on``), 1 findings reach it,
-2 usage or input error, 3 internal error (a bug), 130 interrupted. Errors are one line on stderr, never a traceback
-(``--debug`` re-raises).
+Exit codes: 0 success (``check``: no finding reaches ``--fail-on``; with ``--baseline``, no
+new one), 1 findings reach it, 2 usage or input error, 3 internal error (a bug), 130
+interrupted. Errors are one line on stderr, never a traceback (``--debug`` adds the
+traceback before that line; the exit code stays). Global options (``--debug``, ``-q``) work
+before or after the command.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="bitext", description="Check that two language versions of a document say the same thing.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -57,10 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", metavar="FILE", help="write the XLSX report (side by side + findings)")
     p.add_argument("--html", metavar="FILE", help="write the self-contained HTML report")
     p.add_argument("--alignment", metavar="FILE", help="also write the alignment CSV")
+    p.add_argument("--sarif", metavar="FILE", help="write the findings as SARIF 2.1.0 (for code-review tools)")
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="leave out the findings FILE already has: an earlier JSON report (all its findings), or the XLSX report / "
+        "findings CSV after review (those marked accepted or false positive); the exit code follows what is new",
+    )
     p.add_argument("--fail-on", choices=["error", "warning", "info", "never"], default="warning", help="exit 1 when a finding is at least this severe (default: warning)")
     p.set_defaults(run=cmd_check)
     for extra in _EXTRA_COMMANDS:
         extra(sub)
+    # The global options also after the command (`bitext check SV FI --debug`); SUPPRESS
+    # keeps a subcommand from resetting what was given before it.
+    for command in sub.choices.values():
+        known = {o for a in command._actions for o in a.option_strings}
+        if "--debug" not in known:
+            command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+        if "--quiet" not in known:
+            command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress or summary")
     return parser
 
 
@@ -292,39 +310,68 @@ def cmd_align(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .api import check
 
-    outputs = [getattr(args, k) for k in ("json", "csv", "xlsx", "html", "alignment") if getattr(args, k)]
+    outputs = [getattr(args, k) for k in ("json", "csv", "xlsx", "html", "alignment", "sarif") if getattr(args, k)]
+    inputs = [args.first, args.second] + ([args.baseline] if args.baseline else [])
     for out in outputs:
-        _check_output(out, [args.first, args.second])
+        _check_output(out, inputs)  # never over an input, nor over the baseline being read
+    baseline = None
+    if args.baseline:
+        from .report.baseline import read_baseline
+
+        baseline = read_baseline(args.baseline)  # before the work: a bad file fails at once
     result = check(args.first, args.second, **_options(args))
+    known = 0
+    if baseline is not None:
+        before = len(result.findings)
+        result = result.without(baseline.findings, baseline.issues, baseline=baseline.path)
+        known = before - len(result.findings)
+    from .report.frames import csv_frame
     from .report.output import frame_csv, write_all
+    from .report.sarif import to_sarif
     from .report.xlsx import xlsx_bytes
 
     # All reports rendered, then all renamed into place: one run's reports are all there or none.
     renderers = {
         "json": result.to_json,
-        "csv": lambda: frame_csv(result.findings_frame(), args.raw_csv),
+        "csv": lambda: frame_csv(csv_frame(result), args.raw_csv),
         "xlsx": lambda: xlsx_bytes(result),
         "html": result.to_html,
         "alignment": lambda: frame_csv(result.alignment_frame(), args.raw_csv),
+        "sarif": lambda: to_sarif(result),
     }
     write_all([(getattr(args, k), render) for k, render in renderers.items() if getattr(args, k)])
     passed = result.passed(args.fail_on)
     if not args.quiet:
-        print(_summary_text(result, args.fail_on, passed), file=sys.stderr)
+        print(_summary_text(result, args.fail_on, passed, baseline.path if baseline else None, known), file=sys.stderr)
     return 0 if passed else 1
 
 
-def _summary_text(result, fail_on: str, passed: bool) -> str:  # type: ignore[no-untyped-def]
+SHOWN_ISSUES = 12  # in the terminal summary; the reports list them all
+
+
+def _summary_text(result, fail_on: str, passed: bool, baseline: Optional[str] = None, known: int = 0) -> str:  # type: ignore[no-untyped-def]
     s = result.summary()
     a, b = result.alignment.prefixes
     lines = [
         f"bitext: {result.alignment.left.path} ({a}{_enc(result.alignment.left)}, {s['rows'][a]} rows) ↔ "
         f"{result.alignment.right.path} ({b}{_enc(result.alignment.right)}, {s['rows'][b]} rows)",
         "  links: " + ", ".join(f"{v} {k}" for k, v in s["links"].items()),
-        "  findings: " + (", ".join(f"{v} {k}" for k, v in s["by_severity"].items()) if s["findings"] else "none"),
     ]
-    lines += [f"    {kind}: {n}" for kind, n in s["by_kind"].items()]
-    lines.append(f"  {'PASSED' if passed else 'FAILED'} (--fail-on {fail_on})")
+    if baseline is not None:
+        lines.append(f"  baseline {baseline}: {known} known finding(s) left out")
+    if s["findings"]:
+        by_issue = ", ".join(f"{v} {k}" for k, v in s["issues_by_severity"].items() if v)
+        by_finding = ", ".join(f"{v} {k}" for k, v in s["by_severity"].items() if v)
+        lines.append(f"  issues: {s['issues']} ({by_issue}); findings: {s['findings']} ({by_finding})")
+        width = max(len(str(i.kind)) for i in result.issues[:SHOWN_ISSUES])
+        for issue in result.issues[:SHOWN_ISSUES]:
+            message = issue.message if len(issue.message) <= 110 else issue.message[:109] + "…"
+            lines.append(f"    {str(issue.severity):<7} {str(issue.kind):<{width}} {issue.count:>3}×  {message}")
+        if len(result.issues) > SHOWN_ISSUES:
+            lines.append(f"    … and {len(result.issues) - SHOWN_ISSUES} more issue(s): see the --html or --xlsx report")
+    else:
+        lines.append("  findings: none" + (" new" if baseline is not None else ""))
+    lines.append(f"  {'PASSED' if passed else 'FAILED'} (--fail-on {fail_on}{', new findings only' if baseline is not None else ''})")
     return "\n".join(lines)
 
 
@@ -334,14 +381,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="bitext: %(levelname)s: %(message)s")
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as exc:  # --help
+            return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+        if args.version:
+            from .api import bitext_version
+
+            print(f"bitext {bitext_version()}")
+            return 0
         if not getattr(args, "command", None):
             build_parser().print_help(sys.stderr)
             return 2
         return int(args.run(args))
     except BitextError as exc:
-        if debug:
-            raise
+        if debug and not isinstance(exc, UsageError):  # a usage error is one line, always
+            import traceback
+
+            traceback.print_exc()
         print(f"bitext: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -351,7 +408,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
     except Exception as exc:  # a bug: still one line, and --debug shows the traceback
         if debug:
-            raise
+            import traceback
+
+            traceback.print_exc()
         print(f"bitext: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
         return 3
 

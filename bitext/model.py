@@ -13,7 +13,10 @@ from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple, Optional, Union
 
 if TYPE_CHECKING:
+    from typing import Iterable
+
     from .alignment import Measurements
+    from .issues import Issue
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,11 @@ class Document:
     def rows(self) -> tuple[Row, ...]:
         return tuple(r for t in self.tables for r in t.rows)
 
+    def _repr_html_(self) -> str:
+        from .report.notebook import document_html
+
+        return document_html(self)
+
     def __repr__(self) -> str:
         return (
             f"Document({self.path!r}, format={self.format!r}, language={self.language!r}, "
@@ -261,6 +269,10 @@ class Finding:
     column: Optional[int]  # 1-based; None for a whole row / section
     message: str
     evidence: dict = field(default_factory=dict, compare=False, hash=False)
+    # Filled by CheckResult (bitext.issues): a fingerprint of kind, column and the normalised
+    # texts (not line numbers, so it survives edits elsewhere), and the id of its issue.
+    id: str = field(default="", compare=False)
+    issue: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -284,6 +296,11 @@ class Alignment:
         for link in self.links:
             counts[link.relation] = counts.get(link.relation, 0) + 1
         return f"Alignment({self.left!r}, {self.right!r}, links={dict(sorted(counts.items()))})"
+
+    def _repr_html_(self) -> str:
+        from .report.notebook import alignment_html
+
+        return alignment_html(self)
 
     @property
     def prefixes(self) -> tuple[str, str]:
@@ -371,10 +388,38 @@ class CheckResult:
     findings: tuple[Finding, ...]
     settings: dict = field(default_factory=dict, compare=False, hash=False)
     timings: dict = field(default_factory=dict, compare=False, hash=False)
+    #: The findings grouped (worst first): a systematic difference is one issue with its
+    #: occurrences. Computed from ``findings`` (see :mod:`bitext.issues`).
+    issues: "tuple[Issue, ...]" = field(init=False, default=(), compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from .issues import assign
+
+        # Every finding gets its id and its issue's id here, whoever built the result.
+        findings, issues = assign(self.findings, (self.alignment.left.language, self.alignment.right.language))
+        object.__setattr__(self, "findings", findings)
+        object.__setattr__(self, "issues", issues)
 
     def __repr__(self) -> str:
         by_severity = {str(s): n for s, n in self.summary()["by_severity"].items() if n}
-        return f"CheckResult({self.alignment!r}, findings={len(self.findings)} {by_severity})"
+        return f"CheckResult({self.alignment!r}, findings={len(self.findings)} {by_severity}, issues={len(self.issues)})"
+
+    def _repr_html_(self) -> str:
+        from .report.notebook import result_html
+
+        return result_html(self)
+
+    def without(self, ids: "Iterable[str]", issues: "Iterable[str]" = (), baseline: "Optional[str]" = None) -> "CheckResult":
+        """This result without the findings whose id is in ``ids`` or whose issue is in
+        ``issues`` (a baseline: what a reviewer has already seen or accepted). The ids of the
+        findings kept do not change; ``baseline`` (the file's name) is recorded in the
+        settings with the number of findings left out."""
+        drop, drop_issues = set(ids), set(issues)
+        kept = tuple(f for f in self.findings if f.id not in drop and f.issue not in drop_issues)
+        settings = dict(self.settings)
+        if baseline is not None:
+            settings["baseline"] = {"file": str(baseline), "known": len(self.findings) - len(kept)}
+        return CheckResult(self.alignment, kept, settings, self.timings)
 
     def passed(self, fail_on: str = "warning") -> bool:
         """True when no finding is at least as severe as ``fail_on`` (``never``: always)."""
@@ -402,6 +447,8 @@ class CheckResult:
             "findings": len(self.findings),
             "by_kind": dict(sorted(by_kind.items())),
             "by_severity": by_sev,
+            "issues": len(self.issues),
+            "issues_by_severity": {str(s): sum(1 for i in self.issues if i.severity == s) for s in SEVERITIES},
         }
 
     def alignment_frame(self):  # -> pandas.DataFrame
@@ -410,10 +457,22 @@ class CheckResult:
 
     def findings_frame(self):  # -> pandas.DataFrame
         """One row per finding: ``kind, severity, sv_line, fi_line, column, message``, the
-        refs, and the evidence as JSON text."""
+        refs, the evidence (a dict), ``id`` and ``issue``; severity an ordered categorical."""
         from .report.frames import findings_frame
 
         return findings_frame(self)
+
+    def issues_frame(self):  # -> pandas.DataFrame
+        """One row per issue, worst first: ``id, kind, severity, count, column, message``."""
+        from .report.frames import issues_frame
+
+        return issues_frame(self)
+
+    def to_sarif(self) -> str:
+        """The findings as a SARIF 2.1.0 log (see :mod:`bitext.report.sarif`)."""
+        from .report.sarif import to_sarif
+
+        return to_sarif(self)
 
     def to_json(self, indent: "int | None" = 1) -> str:
         """``{"settings", "summary", "alignment", "findings"}`` as a JSON string."""

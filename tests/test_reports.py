@@ -113,7 +113,7 @@ class Dom(HTMLParser):
 def test_json_has_the_four_parts_and_the_counts(made):
     text = made.to_json()
     report = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
-    assert list(report) == ["settings", "summary", "alignment", "findings"]
+    assert list(report) == ["settings", "summary", "alignment", "findings", "issues"]
     assert report["summary"] == made.summary()
     assert report["summary"]["findings"] == 4 and report["summary"]["by_severity"] == {"error": 1, "warning": 2, "info": 1}
     assert report["settings"]["model"] == made.settings["model"] and list(report["settings"]) == sorted(report["settings"])
@@ -163,8 +163,10 @@ def test_html_is_self_contained(made):
 
 def test_html_every_finding_links_to_its_row(made):
     dom = Dom(render_html(made))
-    items = dom.find("li", "finding", within="")  # the findings list, outside the link blocks
-    assert [i["data-kind"] for i in items] == [f.kind for f in made.findings]
+    items = dom.find("li", "finding", within="")  # the issues list, outside the link blocks
+    by_id = {f.id: f for f in made.findings}
+    assert [i["data-kind"] for i in items] == [by_id[i].kind for issue in made.issues for i in issue.findings]
+    assert [i["data-kind"] for i in items] == ["cell_mismatch", "number_mismatch", "duplicate_row", "untranslated"]  # worst first
     for k, finding in enumerate(made.findings):
         hrefs = [a["href"] for t, a, tb, li in dom.elements if t == "a" and not tb and li == str(k)]
         expected = [f"#sv-{finding.left.source.line}", f"#fi-{finding.right.source.line}"]
@@ -221,43 +223,70 @@ def test_html_without_findings(seed_alignment):
 # --- XLSX -------------------------------------------------------------------------------------
 
 
+def _sheet_row(ws, sv_line: int) -> int:
+    """The side-by-side row of the link whose Swedish row starts on ``sv_line``."""
+    return next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == sv_line and r[2].value != "table")
+
+
 def test_xlsx_loads_back_with_fills_and_comments(made, tmp_path):
     path = tmp_path / "report.xlsx"
     write_xlsx(made, path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Side by side", "Findings", "Settings"]
+    assert wb.sheetnames == ["Issues", "Side by side", "Findings", "Settings"]
     ws = wb["Side by side"]
     header = [c.value for c in ws[1]]
-    assert header[:5] == ["sv line", "fi line", "relation", "score", "sv c1"] and header[-2:] == ["sv ref", "fi ref"]
-    assert ws.max_row == 1 + 67 and ws.freeze_panes == "A2"
+    # The two versions' cells side by side under the document's own column names.
+    assert header[:3] == ["sv line", "fi line", "relation"] and header[-3:] == ["score", "sv ref", "fi ref"]
+    assert header[3:5] == ["CENTRALENS NYCKELMÅL (1 ÅR) (sv)", "KESKUKSEN AVAIN-TAVOITTEET (1 VUOSI) (fi)"]
+    assert header[5:7] == ["Uppföljning / Mätare (sv)", "Seuranta / Mittari (fi)"]
+    links = [r for r in ws.iter_rows(min_row=2) if r[2].value != "table"]
+    headings = [r for r in ws.iter_rows(min_row=2) if r[2].value == "table"]
+    assert len(links) == 67 and len(headings) == 25  # a band where each table starts
+    assert headings[0][3].value == made.alignment.left.tables[0].heading and headings[0][4].value == made.alignment.right.tables[0].heading
+    assert ws.freeze_panes == "D2"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
     col = {name: k + 1 for k, name in enumerate(header)}
-    row = 2 + 11  # link 11: sv 32+36 ↔ fi 29
-    assert (ws.cell(row, 1).value, ws.cell(row, 2).value, ws.cell(row, col["sv ref"]).value) == (32, 29, "32+36")
-    for name in ("sv c6", "fi c6"):
-        cell = ws.cell(row, col[name])
+    row = _sheet_row(ws, 32)  # link 11: sv 32+36 ↔ fi 29
+    assert (ws.cell(row, 2).value, ws.cell(row, col["sv ref"]).value) == (29, "32+36")
+    # Rows are as high as their longest wrapped cell needs.
+    assert all(ws.row_dimensions[r[0].row].height >= 19 for r in links)
+    assert max(ws.row_dimensions[r[0].row].height for r in links) >= 100
+    sv6, fi6 = col["Delårsrapport 1–6 2021 (sv)"], col["Osavuosisraportti 1–6 2021 (fi)"]
+    assert fi6 == sv6 + 1  # matching cells next to each other
+    for c in (sv6, fi6):
+        cell = ws.cell(row, c)
         assert cell.fill.fgColor.rgb == FILLS["warning"]
         assert "2022 in Swedish, 2023 in Finnish." in cell.comment.text and "number_mismatch" in cell.comment.text
         assert cell.alignment.wrap_text
-    assert ws.cell(row, col["sv c5"]).comment is None and ws.cell(row, col["sv c5"]).fill.fill_type is None
-    assert ws.cell(2, col["sv c2"]).fill.fgColor.rgb == FILLS["error"]
-    assert ws.cell(3, col["fi c4"]).fill.fgColor.rgb == FILLS["info"]
+    assert ws.cell(row, sv6 - 2).comment is None and ws.cell(row, sv6 - 2).fill.fill_type is None
+    assert ws.cell(_sheet_row(ws, 11), 6).fill.fgColor.rgb == FILLS["error"]  # sv column 2
+    assert ws.cell(_sheet_row(ws, 12), 4 + 2 * 3 + 1).fill.fgColor.rgb == FILLS["info"]  # fi column 4
     # A whole-row finding: every cell of that side filled, the message once, on the line.
-    dup = 2 + 20
-    assert all(ws.cell(dup, col[f"sv c{k}"]).fill.fgColor.rgb == FILLS["warning"] for k in range(1, 7))
-    assert "Row repeated." in ws.cell(dup, 1).comment.text and ws.cell(dup, col["sv c1"]).comment is None
-    assert ws.cell(2 + 21, 2).comment is not None and ws.cell(2 + 21, 1).comment is None
+    dup = _sheet_row(ws, made.findings[3].left.source.line)
+    assert all(ws.cell(dup, 4 + 2 * k).fill.fgColor.rgb == FILLS["warning"] for k in range(6))
+    assert "Row repeated." in ws.cell(dup, 1).comment.text and ws.cell(dup, 4).comment is None
     commented = sum(1 for r in ws.iter_rows() for c in r if c.comment is not None and c.row > 1)
     assert commented == 2 + 2 + 2 + 2
-    assert ws.column_dimensions["E"].width > ws.column_dimensions["A"].width
 
     fs = wb["Findings"]
-    assert [c.value for c in fs[1]] == list(made.findings_frame().columns)
-    assert fs.max_row == 1 + 4 and fs.auto_filter.ref == "A1:I5" and fs.freeze_panes == "A2"
-    third = [c.value for c in fs[4]]
-    assert third[:6] == ["number_mismatch", "warning", 32, 29, 6, "2022 in Swedish, 2023 in Finnish."]
-    assert json.loads(third[-1]) == {"left": ["2022"], "right": ["2023"]}
-    assert fs.cell(4, 6).hyperlink.location == f"'Side by side'!A{row}"
+    fhead = [c.value for c in fs[1]]
+    assert fhead[:3] == ["status", "severity", "kind"] and {"id", "issue", "message", "explanation", "evidence"} <= set(fhead)
+    assert fs.max_row == 1 + 4 and fs.freeze_panes == "B2"
+    third = dict(zip(fhead, [c.value for c in fs[4]]))
+    assert (third["kind"], third["severity"], third["sv_line"], third["fi_line"], third["column"]) == ("number_mismatch", "warning", 32, 29, 6)
+    assert json.loads(third["evidence"]) == {"left": ["2022"], "right": ["2023"]}
+    assert third["id"] == made.findings[2].id and third["issue"] == made.findings[2].issue
+    assert fs.cell(4, fhead.index("message") + 1).hyperlink.location == f"'Side by side'!{openpyxl.utils.get_column_letter(sv6)}{row}"
     assert fs.cell(4, 2).fill.fgColor.rgb == FILLS["warning"]
+    (dv,) = fs.data_validations.dataValidation
+    assert dv.type == "list" and "accepted" in dv.formula1 and "false positive" in dv.formula1 and str(dv.sqref).startswith("A2:A")
+
+    iss = wb["Issues"]
+    ihead = [c.value for c in iss[1]]
+    assert ihead == ["status", "severity", "kind", "count", "column", "message", "first", "id"]
+    assert [r[2].value for r in iss.iter_rows(min_row=2)] == ["cell_mismatch", "number_mismatch", "duplicate_row", "untranslated"]
+    assert iss.cell(2, 7).hyperlink.location.startswith("'Side by side'!")
 
     settings = {r[0].value: r[1].value for r in wb["Settings"].iter_rows(min_row=2)}
     assert settings["model"] == made.settings["model"] and json.loads(settings["align"])["threshold"] == made.settings["align"]["threshold"]
@@ -268,10 +297,11 @@ def test_xlsx_one_sided_row(deleted, tmp_path):
     path = tmp_path / "report.xlsx"
     deleted.to_xlsx(str(path))
     ws = openpyxl.load_workbook(path)["Side by side"]
-    (row,) = [r for r in ws.iter_rows(min_row=2) if r[0].value == 13]
+    (row,) = [r for r in ws.iter_rows(min_row=2) if r[0].value == 13 and r[2].value != "table"]
     assert row[1].value is None and row[2].value == "sv_only"
     assert row[0].fill.fgColor.rgb == FILLS["error"] and "missing_row" in row[0].comment.text
-    assert all(c.value is None for c in row[10:16])  # no Finnish cells
+    assert all(c.value is None for c in row[4:15:2])  # no Finnish cells
+    assert all(c.value for c in row[3:15:2][:2])
 
 
 def test_every_severity_has_a_colour():
@@ -336,4 +366,5 @@ def test_reports_for_a_format_without_line_numbers(tmp_path):
     assert all(r["fi_line"] is None and r["fi_ref"] for r in report["alignment"] if r["relation"] != "sv_only")
     result.to_xlsx(tmp_path / "r.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Side by side"]
-    assert ws.cell(2, 2).value is None and ws.cell(2, ws.max_column).value == "T1!5"
+    first = next(r for r in ws.iter_rows(min_row=2) if r[2].value != "table")
+    assert first[1].value is None and first[-1].value == "T1!5"

@@ -43,28 +43,63 @@ def alignment_frame(alignment: "Alignment") -> pd.DataFrame:
     return frame
 
 
+SEVERITY_ORDER = ("info", "warning", "error")  # ordered categorical: "error" > "warning" > "info"
+
+
+def severity_dtype() -> "pd.CategoricalDtype":
+    """Severity as an ordered categorical, least severe first, so that
+    ``frame[frame.severity >= "warning"]`` keeps warnings and errors and
+    ``sort_values("severity", ascending=False)`` puts the worst first."""
+    return pd.CategoricalDtype(list(SEVERITY_ORDER), ordered=True)
+
+
 def findings_frame(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """Columns: ``kind, severity, {a}_line, {b}_line, column, message, {a}_ref, {b}_ref,
-    evidence`` (JSON text). Fixed columns even when there are no findings."""
-    import json
-
+    evidence, id, issue``. ``severity`` is an ordered categorical; ``evidence`` a dict (the
+    CSV writes it as JSON text: :func:`csv_frame`). Fixed columns even when there are no
+    findings."""
     a, b = result.alignment.prefixes
-    cols = ["kind", "severity", f"{a}_line", f"{b}_line", "column", "message", f"{a}_ref", f"{b}_ref", "evidence"]
+    cols = ["kind", "severity", f"{a}_line", f"{b}_line", "column", "message", f"{a}_ref", f"{b}_ref", "evidence", "id", "issue"]
     records = [
         {
-            "kind": f.kind,
-            "severity": f.severity,
+            "kind": str(f.kind),
+            "severity": str(f.severity),
             f"{a}_line": _line(f.left),
             f"{b}_line": _line(f.right),
             "column": f.column,
             "message": f.message,
             f"{a}_ref": f.left.source.label if f.left is not None else "",
             f"{b}_ref": f.right.source.label if f.right is not None else "",
-            "evidence": json.dumps(f.evidence, ensure_ascii=False, sort_keys=True, default=str),
+            "evidence": dict(f.evidence),
+            "id": f.id,
+            "issue": f.issue,
         }
         for f in result.findings
     ]
     frame = pd.DataFrame.from_records(records, columns=cols)
     for col in (f"{a}_line", f"{b}_line", "column"):
         frame[col] = frame[col].astype("Int64")
+    frame["severity"] = frame["severity"].astype(severity_dtype())
+    return frame
+
+
+def csv_frame(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The findings as the CSV carries them: evidence as JSON text, severity as text, and an
+    empty ``status`` column for a reviewer to fill (``accepted``, ``false positive``), which
+    ``bitext check --baseline`` reads back."""
+    import json
+
+    frame = findings_frame(result)
+    frame["severity"] = frame["severity"].astype(object)
+    frame["evidence"] = [json.dumps(e, ensure_ascii=False, sort_keys=True, default=str) for e in frame["evidence"]]
+    frame["status"] = ""
+    return frame
+
+
+def issues_frame(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """One row per issue, worst first: ``id, kind, severity, count, column, message``."""
+    cols = ["id", "kind", "severity", "count", "column", "message"]
+    frame = pd.DataFrame.from_records([{k: v for k, v in i.to_dict().items() if k in cols} for i in result.issues], columns=cols)
+    frame["column"] = frame["column"].astype("Int64")
+    frame["severity"] = frame["severity"].astype(severity_dtype())
     return frame

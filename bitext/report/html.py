@@ -52,6 +52,25 @@ def provenance(path: str, row: "Optional[Row]") -> str:
     return f"{name}:{row.source.label}" if row.source.lines else f"{name} {row.source.label}"
 
 
+def settings_rows(settings: dict, prefix: str = "") -> list[tuple[str, str]]:
+    """The settings flattened to ``(dotted name, value in words)`` rows (no JSON on the page).
+
+    >>> settings_rows({"align": {"threshold": 0.5, "weights": [1, 2]}, "model": "e5"})
+    [('align.threshold', '0.5'), ('align.weights', '1, 2'), ('model', 'e5')]
+    """
+    out: list[tuple[str, str]] = []
+    for key in sorted(settings, key=str):
+        value = settings[key]
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out += settings_rows(value, name + ".")
+        elif isinstance(value, (list, tuple)):
+            out.append((name, ", ".join(str(v) for v in value)))
+        else:
+            out.append((name, str(value)))
+    return out
+
+
 def worst(severities) -> str:  # type: ignore[no-untyped-def]
     """The most severe of some severities (unknown ones rank as ``info``), "" for none."""
     ranks = [SEVERITIES.index(s) if s in SEVERITIES else len(SEVERITIES) - 1 for s in severities]
@@ -68,6 +87,14 @@ class CellView:
     header: str = ""
     findings: list[int] = field(default_factory=list)  # indices into the findings list
     severity: str = ""
+    marks: list[str] = field(default_factory=list)  # words at fault, highlighted in the text
+    wrong: bool = False  # a finding says this side is likely the wrong one
+
+    @property
+    def segments(self) -> list[tuple[str, bool]]:
+        from .explain import segments
+
+        return segments(self.text, self.marks)
 
 
 @dataclass
@@ -78,7 +105,22 @@ class FindingView:
     message: str
     column: Optional[int]
     targets: list[tuple[str, str]]  # (anchor id, label such as "sv 32+36")
-    evidence: str
+    evidence: list[str]  # plain sentences (bitext.report.explain)
+    id: str = ""
+    issue: str = ""
+    wrong: str = ""  # "the Swedish side is likely wrong", when the document says so
+    of: str = ""  # "1 of 59" in its issue
+
+
+@dataclass
+class IssueView:
+    id: str
+    kind: str
+    severity: str
+    count: int
+    message: str
+    column: Optional[int]
+    findings: list[FindingView]
 
 
 @dataclass
@@ -192,6 +234,13 @@ def build_view(result: "CheckResult") -> dict:
                 where[(side, row.rowkey)] = (k, side)
 
     findings = [_finding_view(i, f, a, b, ids, where, links, alignment) for i, f in enumerate(result.findings)]
+    by_id = {view.id: view for view in findings}
+    issues = []
+    for issue in result.issues:
+        members = [by_id[i] for i in issue.findings if i in by_id]
+        for n, view in enumerate(members, 1):
+            view.of = f"{n} of {len(members)}" if len(members) > 1 else ""
+        issues.append(IssueView(issue.id, str(issue.kind), str(issue.severity), issue.count, issue.message, issue.column, members))
     for view in links:
         for _, left, right in view.rows:
             for cell in (left, right):
@@ -206,10 +255,12 @@ def build_view(result: "CheckResult") -> dict:
         "names": NAMES,
         "files": [(a, docs[0].path, docs[0].language, len(docs[0].rows)), (b, docs[1].path, docs[1].language, len(docs[1].rows))],
         "settings": result.settings,
-        "settings_json": json.dumps(result.settings, indent=1, sort_keys=True, ensure_ascii=False, default=str),
+        "settings_rows": settings_rows(result.settings),
         "summary": summary,
         "links": links,
         "findings": findings,
+        "issues": issues,
+        "issue_severities": [(s, summary["issues_by_severity"].get(s, 0)) for s in SEVERITIES],
         "loose": [f for f in findings if not f.targets],
         "kinds": [(kind, summary["by_kind"].get(kind, 0)) for kind in kinds],
         "severities": [(s, summary["by_severity"].get(s, 0)) for s in SEVERITIES],
@@ -221,7 +272,16 @@ def _finding_view(i: int, f: "Finding", a: str, b: str, ids: dict, where: dict, 
     for side, (prefix, row) in enumerate(((a, f.left), (b, f.right))):
         if row is not None and (side, row.rowkey) in ids:
             targets.append((ids[(side, row.rowkey)], f"{prefix} {row.source.label}"))
-    view = FindingView(i, f.kind, f.severity, f.message, f.column, targets, json.dumps(f.evidence, ensure_ascii=False, sort_keys=True, default=str) if f.evidence else "")
+    from ..language import NAMES
+    from .explain import marks, sentences, wrong_side
+
+    prefixes = (a, b)
+    wrong = wrong_side(f, prefixes)
+    view = FindingView(
+        i, str(f.kind), str(f.severity), f.message, f.column, targets, sentences(f, prefixes), f.id, f.issue,
+        f"the {NAMES.get(prefixes[wrong], prefixes[wrong])} side is likely the one to fix" if wrong is not None else "",
+    )  # fmt: skip
+    words = marks(f, prefixes)
     attached: set[int] = set()
     for side, row in ((0, f.left), (1, f.right)):
         if row is None or (side, row.rowkey) not in where:
@@ -233,6 +293,8 @@ def _finding_view(i: int, f: "Finding", a: str, b: str, ids: dict, where: dict, 
         if k not in attached:
             link_view.findings.append(view)
             attached.add(k)
+        if wrong is not None and s != wrong and f.column is not None:
+            continue  # the other side is the reference: not highlighted as wrong
         if f.column is None:
             columns = range(len(link_view.rows))  # the whole row on this side
         else:
@@ -242,7 +304,10 @@ def _finding_view(i: int, f: "Finding", a: str, b: str, ids: dict, where: dict, 
             columns = [f.column - 1 + shift]
         for c in columns:
             if 0 <= c < len(link_view.rows):
-                link_view.rows[c][1 + s].findings.append(i)
+                cell = link_view.rows[c][1 + s]
+                cell.findings.append(i)
+                cell.marks.extend(words.get(s, []) if f.column is not None else [])
+                cell.wrong = cell.wrong or wrong == s
     return view
 
 

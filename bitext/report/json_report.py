@@ -8,7 +8,7 @@ is a JSON object rather than the text the CSV carries.
 >>> import json, bitext
 >>> report = json.loads(bitext.check("data/loviisa_2021_sv.txt", "data/loviisa_2021_fi.txt").to_json())
 >>> sorted(report), len(report["alignment"]), report["alignment"][0]["sv_line"]
-(['alignment', 'findings', 'settings', 'summary'], 67, 11)
+(['alignment', 'findings', 'issues', 'settings', 'summary'], 67, 11)
 """
 
 from __future__ import annotations
@@ -68,16 +68,18 @@ def records(frame: "pd.DataFrame") -> list[dict]:
 
 
 def report_dict(result: "CheckResult") -> dict:
-    """The report as a plain dict: ``settings``, ``summary``, ``alignment``, ``findings``."""
+    """The report as a plain dict: ``settings``, ``summary``, ``alignment``, ``findings``
+    (one record per occurrence, each with its ``id`` and its ``issue``), ``issues`` (worst
+    first: ``id, kind, severity, count, column, message, findings``)."""
     findings = records(result.findings_frame())
     for rec in findings:
-        # The frame carries evidence as JSON text (for CSV); here it is an object again.
-        rec["evidence"] = _sorted(json.loads(rec["evidence"])) if rec.get("evidence") else {}
+        rec["evidence"] = _sorted(rec["evidence"]) if rec.get("evidence") else {}
     return {
         "settings": _sorted(plain(dict(result.settings))),
         "summary": plain(result.summary()),  # its own order: severities from worst, kinds sorted
         "alignment": records(result.alignment_frame()),
         "findings": findings,
+        "issues": [plain(issue.to_dict()) for issue in result.issues],
     }
 
 
