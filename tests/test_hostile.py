@@ -252,9 +252,11 @@ def test_libreoffice_reads_the_xlsx_as_text(hostile_pair, tmp_path):
     sv, fi = hostile_pair
     xlsx = tmp_path / "r.xlsx"
     assert main(["check", str(sv), str(fi), "-q", "--xlsx", str(xlsx), "--fail-on", "never"]) == 0
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "csv",
+    # Every sheet to its own CSV (the filter's last token, -1): the cells sit on "Side by side".
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", csv_filter,
                     "--outdir", str(tmp_path), str(xlsx)], check=True, capture_output=True, timeout=180)
-    text = (tmp_path / "r.csv").read_text(encoding="utf-8", errors="replace")
+    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(tmp_path.glob("r*.csv")))
     assert "HYPERLINK(" in text and "Err:" not in text and "#NAME" not in text
     assert "-andel barn" in text and "@SUM(A1:A3)" in text
 
