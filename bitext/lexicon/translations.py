@@ -343,3 +343,141 @@ def polarity_conflicts(sv_text: str, fi_text: str) -> tuple[str, ...]:
             if a in x and b not in x and b in y and a not in y:
                 out.append(f"{xs} says {a} where {ys} says {b}")
     return tuple(sorted(out))
+
+
+def polarity_words(text: str, lang: str) -> dict:
+    """The words of ``text`` that express each polarity class (class -> matched tokens).
+
+    >>> polarity_words("Kostnaderna har inte minskat.", "sv")
+    {'negation': ('inte',), 'decrease': ('minskat',)}
+    """
+    _check(lang)
+    tokens = [t.lower() for t in TOKEN.findall(text)]
+    words = _polarity_words()
+    out: dict = {}
+    for c in POLARITY_CLASSES:
+        hit: list[str] = []
+        for entry in words[(lang, c)]:
+            n = len(entry)
+            for i in range(len(tokens) - n + 1):
+                if _matches(tokens[i : i + n], entry):
+                    hit.extend(tokens[i : i + n])
+        if hit:
+            out[c] = tuple(dict.fromkeys(hit))
+    return out
+
+
+NEGATION_WINDOW = 3  # a negation within this many words of a status word negates it ("minskas inte", "ei ole toteutunut")
+
+
+def _negated(text: str, lang: str, cls: str) -> tuple[str, ...]:
+    """The negation words of ``text`` within ``NEGATION_WINDOW`` words of a word of ``cls``."""
+    tokens = [t.lower() for t in TOKEN.findall(text)]
+    words = _polarity_words()
+    neg = {i for e in words[(lang, "negation")] for i in range(len(tokens) - len(e) + 1) if _matches(tokens[i : i + len(e)], e)}
+    if not neg:
+        return ()
+    hits: set = set()
+    for e in words[(lang, cls)]:
+        for i in range(len(tokens) - len(e) + 1):
+            if _matches(tokens[i : i + len(e)], e):
+                hits.update(k for k in neg if i - NEGATION_WINDOW <= k <= i + len(e) - 1 + NEGATION_WINDOW and not (i <= k < i + len(e)))
+    return tuple(dict.fromkeys(tokens[k] for k in sorted(hits)))
+
+
+@dataclass(frozen=True)
+class StatusConflict:
+    """Two cells that say opposite things: what differs and the words that say it."""
+
+    what: str  # e.g. "fi says done where sv says ongoing"
+    sv_words: tuple[str, ...]
+    fi_words: tuple[str, ...]
+
+
+def status_conflicts(sv_text: str, fi_text: str) -> tuple[StatusConflict, ...]:
+    """The polarity conflicts that are evidence of opposite meaning: an opposite direction or
+    status (increase vs decrease, done vs ongoing), or the same status or direction negated in
+    one version only (a negation within ``NEGATION_WINDOW`` words of it). A negation alone is not: languages negate differently ("utan
+    tidsbokning" = "ajanvaraukseton", "bibehålls" = "ei vähene").
+
+    >>> [c.what for c in status_conflicts("Åtgärden har inte genomförts.", "Toimenpide on toteutettu.")]
+    ['fi says done where sv says ongoing']
+    >>> [c.what for c in status_conflicts("Kostnaderna har inte ökat.", "Kustannukset ovat kasvaneet.")]
+    ['negation only in sv (increase)']
+    >>> status_conflicts("Mottagning utan tidsbokning.", "Ajanvaraukseton vastaanotto.")
+    ()
+    >>> status_conflicts("Dagverksamheten fortsätter, omfattningen bibehålls.", "Päivätoiminta jatkuu, ja hoitopäivien määrä ei vähene.")
+    ()
+    """
+    s, f = polarity_words(sv_text, "sv"), polarity_words(fi_text, "fi")
+    out = []
+    for a in ("increase", "done"):
+        b = _OPPOSITE[a]
+        for x, y, xs in ((s, f, "sv"), (f, s, "fi")):
+            if a in x and b not in x and b in y and a not in y:
+                sw, fw = (x, y) if xs == "sv" else (y, x)
+                ys = "fi" if xs == "sv" else "sv"
+                out.append(StatusConflict(f"{xs} says {a} where {ys} says {b}", sum((sw.get(k, ()) for k in (a, b)), ()), sum((fw.get(k, ()) for k in (a, b)), ())))
+    for c in POLARITY_CLASSES[1:]:
+        if c in s and c in f:
+            ns, nf = _negated(sv_text, "sv", c), _negated(fi_text, "fi", c)
+            if bool(ns) != bool(nf):
+                neg = "sv" if ns else "fi"
+                out.append(StatusConflict(f"negation only in {neg} ({c})", ns + s[c], nf + f[c]))
+    return tuple(sorted(out, key=lambda c: c.what))
+
+
+# --- items of a cell (a list's entries) ------------------------------------------------------
+
+ITEM = re.compile(r"[,;:.!?()]+(?:\s+|$)|\s+(?:ja|sekä|tai|och|samt|eller)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a cell (split at punctuation and coordinating conjunctions): its content
+    words and whether each has a translation in the other cell."""
+
+    text: str
+    words: tuple[tuple[Word, bool], ...]
+
+    @property
+    def uncovered(self) -> bool:
+        return not any(hit for _, hit in self.words)
+
+
+def items(text: str, lang: str, other: Cell) -> tuple[Item, ...]:
+    """The items of a cell with the coverage of each word by the ``other`` cell (words the
+    lexicon does not know count only when they recur verbatim, as in :func:`coverage`).
+
+    >>> [(i.text, i.uncovered) for i in items("Täydennyskoulutus, opintovapaa ja oppisopimukset", "fi", cell_words("Studieledighet och läroavtal", "sv"))]
+    [('Täydennyskoulutus', True), ('opintovapaa', False), ('oppisopimukset', False)]
+    """
+    out = []
+    for part in ITEM.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        ws = []
+        for w in cell_words(part, lang).words:
+            if w.translations:
+                ws.append((w, _found(w.translations, other.forms) or w.text.lower() in other.forms))
+            elif w.text.lower() in other.forms:
+                ws.append((w, True))
+        if ws:
+            out.append(Item(part, tuple(ws)))
+    return tuple(out)
+
+
+def confident(word: Word, min_p: float) -> bool:
+    """Whether a word's own lemma (not a compound head guessed from its ending) has a
+    translation of probability at least ``min_p``: only such a word is evidence that
+    something is missing on the other side.
+
+    >>> w = cell_words("Täydennyskoulutus", "fi").words[0]
+    >>> confident(w, 0.9)
+    True
+    """
+    lex = load_lexicon()
+    table = lex.table(word.lang, "sv" if word.lang == "fi" else "fi")
+    own = word.lemmas[0]
+    return len(word.lemmas) == 1 and len(own) >= MIN_PART and own in table and table[own][0][1] >= min_p
