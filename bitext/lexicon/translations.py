@@ -352,18 +352,34 @@ def polarity_words(text: str, lang: str) -> dict:
     {'negation': ('inte',), 'decrease': ('minskat',)}
     """
     _check(lang)
-    tokens = [t.lower() for t in TOKEN.findall(text)]
-    words = _polarity_words()
-    out: dict = {}
+    return {c: tuple(dict.fromkeys(w for _, w in hits)) for c, hits in _class_hits(text, lang).items()}
+
+
+@lru_cache(maxsize=4)
+def _class_patterns(lang: str) -> dict:
+    """One regular expression per polarity class over the space-joined lower-case tokens
+    (an entry ending in * matches a token it starts; entries with spaces, token sequences)."""
+    out = {}
     for c in POLARITY_CLASSES:
-        hit: list[str] = []
-        for entry in words[(lang, c)]:
-            n = len(entry)
-            for i in range(len(tokens) - n + 1):
-                if _matches(tokens[i : i + n], entry):
-                    hit.extend(tokens[i : i + n])
-        if hit:
-            out[c] = tuple(dict.fromkeys(hit))
+        alts = [" ".join(re.escape(e[:-1]) + r"\S*" if e.endswith("*") else re.escape(e) for e in entry) for entry in _polarity_words()[(lang, c)]]
+        out[c] = re.compile(r"(?<!\S)(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?!\S)") if alts else None
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def _class_hits(text: str, lang: str) -> dict:
+    """class -> ((token index, token), ...) of the words of ``text`` that express it."""
+    joined = " ".join(t.lower() for t in TOKEN.findall(text))
+    out: dict = {}
+    for c, pat in _class_patterns(lang).items():
+        if pat is None:
+            continue
+        hits = []
+        for m in pat.finditer(joined):
+            first = joined.count(" ", 0, m.start())
+            hits.extend((first + k, w) for k, w in enumerate(m.group(0).split(" ")))
+        if hits:
+            out[c] = tuple(hits)
     return out
 
 
@@ -372,17 +388,10 @@ NEGATION_WINDOW = 3  # a negation within this many words of a status word negate
 
 def _negated(text: str, lang: str, cls: str) -> tuple[str, ...]:
     """The negation words of ``text`` within ``NEGATION_WINDOW`` words of a word of ``cls``."""
-    tokens = [t.lower() for t in TOKEN.findall(text)]
-    words = _polarity_words()
-    neg = {i for e in words[(lang, "negation")] for i in range(len(tokens) - len(e) + 1) if _matches(tokens[i : i + len(e)], e)}
-    if not neg:
-        return ()
-    hits: set = set()
-    for e in words[(lang, cls)]:
-        for i in range(len(tokens) - len(e) + 1):
-            if _matches(tokens[i : i + len(e)], e):
-                hits.update(k for k in neg if i - NEGATION_WINDOW <= k <= i + len(e) - 1 + NEGATION_WINDOW and not (i <= k < i + len(e)))
-    return tuple(dict.fromkeys(tokens[k] for k in sorted(hits)))
+    hits = _class_hits(text, lang)
+    own = {i for i, _ in hits.get(cls, ())}
+    near = [(i, w) for i, w in hits.get("negation", ()) if i not in own and any(abs(i - j) <= NEGATION_WINDOW for j in own)]
+    return tuple(dict.fromkeys(w for _, w in sorted(near)))
 
 
 @dataclass(frozen=True)
