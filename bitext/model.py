@@ -355,6 +355,7 @@ class Kind(_StrEnum):
     INCONSISTENT_TRANSLATION = "inconsistent_translation"
     MISSING_SECTION = "missing_section"
     SECTION_ORDER = "section_order"
+    OMISSION = "omission"
 
 
 class Severity(_StrEnum):

@@ -94,6 +94,13 @@ class CheckParams:
     stray_own_max: int = 2  # a stray word occurs at most this often in its own version ...
     stray_other_ratio: int = 3  # ... and this many times as often in the other
     untranslated_min_word: int = 3  # a copied cell counts when it has a word this long (not a code)
+    # --- lexical coverage (the learnt fi–sv lexicon): omissions, rewordings
+    coverage_min_spread: float = 0.05  # floor of the robust spread of a column's coverage (shares, not cosines)
+    omission_min_p: float = 0.9  # a missing word's translation must be this sure: the statute-learnt lexicon is noisy below
+    omission_z: float = -0.5  # the cell's coverage must be under the column's typical by this many robust deviations
+    omission_min_items: int = 3  # a dropped item needs a list: the cell has at least this many items
+    omission_gap_pairs: int = 3  # a word left uncovered in this many distinct pairs of a column is a gap of the lexicon
+    tm_rewording_z: float = -0.5  # a translation-memory disagreement whose coverage is this typical is a rewording
 
 
 def as_settings(params: Any) -> dict[str, Any]:

@@ -200,3 +200,56 @@ def test_two_revisions_in_one_language(tmp_path):
     assert [(f.kind, f.left.source.line) for f in r.findings] == [("missing_row", 60)]
     assert r.findings[0].message.startswith("This first row has no counterpart in the second version")
     assert list(r.findings_frame().columns[2:4]) == ["a_line", "b_line"]
+
+
+# --- the word lexicon: omissions, status words, rewordings ------------------------------------
+
+
+def test_seed_dropped_list_item(seed_result):
+    """The Swedish leaves "Täydennyskoulutus" (further training) out of a list (twice, the
+    main part and the responsibility area): an omission naming the word and its translation."""
+    got = [f for f in seed_result.findings if f.kind == "omission"]
+    assert {(f.left.source.line, f.right.source.line, f.column) for f in got} == {(71, 62, 4), (228, 196, 4)}
+    for f in got:
+        assert f.severity == "warning" and f.evidence["side"] == "fi"
+        assert f.evidence["omitted"] == ["Täydennyskoulutus"] and f.evidence["words"]["Täydennyskoulutus"] == ["fortbildning"]
+        assert "Täydennyskoulutus (≈ fortbildning) has no counterpart in the Swedish cell" in f.message
+        assert "tiedossa" in f.evidence["also_uncovered"]  # "ovat tiedossa" (are known) is not in the Swedish
+        assert f.evidence["coverage"] < f.evidence["column_coverage"]
+
+
+def test_seed_rewording_not_a_mismatch(seed_result):
+    """SV 207 / FI 178 column 4 says what the Swedish says (its twins 61/53 and 222/191 are the
+    errors): the translation memory doubts it, the lexicon shows it is a rewording."""
+    mism = kinds_at(seed_result, "cell_mismatch")
+    assert (207, 178, 4) not in mism
+    assert {(61, 53, 4), (222, 191, 4)} <= mism
+    twin = next(f for f in seed_result.findings if f.kind == "cell_mismatch" and f.left.source.line == 222 and f.column == 4)
+    assert twin.evidence["basis"] == "negation and direction words"
+    assert "inte" in twin.evidence["words"][0]["sv"] and twin.evidence["conflicts"] == ["negation only in sv (decrease)"]
+
+
+def test_direction_reversed_in_one_version(tmp_path, seed_result):
+    """"Vi har minskat årsverken" (reduced) vs a Finnish report edited to say increased: found
+    by the direction words, though the row is not repeated elsewhere."""
+    cells = fi_cells(190)
+    assert "on vähennetty" in cells[5]
+    cells[5] = cells[5].replace("on vähennetty", "on kasvatettu")
+    r = bitext.check(SV, edited(FI, tmp_path / "fi.txt", replace_line(190, "\t".join(cells))))
+    new = new_findings(r, seed_result)
+    assert [(f.kind, f.left.source.line, f.right.source.line, f.column) for f in new] == [("cell_mismatch", 221, 190, 6)]
+    assert new[0].evidence["conflicts"] == ["fi says increase where sv says decrease"]
+    assert "minskat" in new[0].message and "kasvatettu" in new[0].message
+
+
+def test_status_negated_in_one_version(tmp_path, seed_result):
+    """The Swedish report says the activity was not carried out; the Finnish, edited, that it
+    was: a negation of the same status word in one version only."""
+    cells = fi_cells(15)
+    assert cells[5].startswith("Toiminta ei toteutunut")
+    cells[5] = "Toiminta toteutui suunnitellusti."
+    r = bitext.check(SV, edited(FI, tmp_path / "fi.txt", replace_line(15, "\t".join(cells))))
+    new = new_findings(r, seed_result)
+    assert [(f.kind, f.left.source.line, f.right.source.line, f.column) for f in new] == [("cell_mismatch", 16, 15, 6)]
+    assert new[0].evidence["conflicts"] == ["negation only in sv (done)"]
+

@@ -7,6 +7,8 @@
 - :mod:`.meaning`: ``cell_mismatch``, ``inconsistent_translation`` (embeddings,
   translation memory, terms)
 - :mod:`.structure`: ``missing_section``, ``section_order``
+- :mod:`.omission`: ``omission`` (words of one cell with no counterpart in the other, by
+  the learnt fi–sv lexicon)
 
 Each check declares its kinds and a priority in :data:`~.base.REGISTRY`. Checks run in
 priority order; when two report the same claim about the same cell (``cell_mismatch`` and
@@ -25,7 +27,7 @@ from ..errors import UsageError
 from ..lexicon import numbers
 from ..model import Alignment, Finding, Kind, Row, RowKey
 from ..params import CheckParams
-from . import cells, language, meaning, numeric, rows, structure  # noqa: F401 - they register their checks
+from . import cells, language, meaning, numeric, omission, rows, structure  # noqa: F401 - they register their checks
 from .base import CLAIMS, REGISTRY, CheckSpec, Context, Embed, claim
 
 __all__ = ["CHECKS", "CLAIMS", "REGISTRY", "CheckSpec", "Context", "numbers", "run_checks"]

@@ -41,7 +41,8 @@ REGISTRY: dict[str, CheckSpec] = {}
 
 # Kinds that make the same claim about a cell ("it does not say the same"): only one of
 # them is reported per cell. Every other kind is its own claim.
-CLAIMS: dict[Kind, str] = {Kind.CELL_MISMATCH: "content", Kind.INCONSISTENT_TRANSLATION: "content"}
+# An omission is a more precise form of that claim (words with no counterpart).
+CLAIMS: dict[Kind, str] = {Kind.CELL_MISMATCH: "content", Kind.INCONSISTENT_TRANSLATION: "content", Kind.OMISSION: "content"}
 
 
 def claim(kind: Kind) -> str:

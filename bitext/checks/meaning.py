@@ -13,6 +13,12 @@ report). So a cell is judged against *this document's* other cells of the same c
   wording differences.
 - ``cell_mismatch`` (translation memory): a text that repeats in one version and is
   normally rendered one way, paired here with a text that says something else.
+- ``cell_mismatch`` (status words): the two cells say opposite things by their negation,
+  direction or status words (done vs under way, increase vs decrease, a status negated in
+  one version only), named in the finding; no repetition in the document is needed.
+- A translation-memory disagreement whose lexical coverage (learnt fi–sv lexicon) is as high
+  as the column's typical pair (``tm_rewording_z``) and has no status conflict is a
+  rewording of the same content, not a mismatch: not reported.
 - ``inconsistent_translation``: the same text (or the same leading term of a cell, e.g.
   the responsible body) rendered differently across the document; the rendering closer to
   the original (by cross-lingual similarity) is named as the likely right one.
@@ -26,8 +32,53 @@ from typing import Iterator, Optional
 
 import numpy as np
 
+from ..lexicon.translations import status_conflicts
 from ..model import Finding, Kind, Link, Severity
 from .base import Context, finding, fold, quote, register
+from .omission import lexical
+
+
+def _conflicts(ctx: Context, a: str, b: str) -> tuple:
+    """Status conflicts of a left/right cell pair (the lexicon takes Swedish first); none
+    when the versions are not Finnish and Swedish."""
+    langs = ctx.langs
+    if set(langs) != {"fi", "sv"}:
+        return ()
+    return status_conflicts(a, b) if langs[0] == "sv" else status_conflicts(b, a)
+
+
+@register(Kind.CELL_MISMATCH, priority=75)
+def check_status(ctx: Context) -> Iterator[Finding]:
+    """``cell_mismatch`` by negation, direction and status words: the two cells say the
+    opposite (an interim report "done" in one version and "under way" in the other), with
+    the words that say it. Runs before the other meaning checks so that a cell they also
+    flag is reported with this explicit evidence."""
+    names = ctx.names
+    sv_side = 0 if ctx.langs[0] == "sv" else 1
+    for link in ctx.aligned:
+        assert link.left is not None and link.right is not None
+        for c in range(ctx.width):
+            a, b = link.left.cell(c), link.right.cell(c)
+            if not a.text or not b.text or (a.inherited and b.inherited) or not ctx.is_translation(a.text, b.text):
+                continue
+            conflicts = _conflicts(ctx, a.text, b.text)
+            if not conflicts:
+                continue
+            words = [{"sv": k.sv_words, "fi": k.fi_words} for k in conflicts]
+            said = "; ".join(
+                f"{names[sv_side]} {', '.join(quote(w, 30) for w in k.sv_words)} vs {names[1 - sv_side]} {', '.join(quote(w, 30) for w in k.fi_words)}"
+                for k in conflicts
+            )
+            yield finding(
+                Kind.CELL_MISMATCH,
+                Severity.WARNING,
+                link,
+                c + 1,
+                f"Column {c + 1} says the opposite in the two versions ({'; '.join(k.what for k in conflicts)}): {said}.",
+                conflicts=[k.what for k in conflicts],
+                words=words,
+                basis="negation and direction words",
+            )
 
 
 @register(Kind.INCONSISTENT_TRANSLATION, priority=70)
@@ -134,6 +185,8 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
                     d = b.text if side == 0 else a.text
                     g = next(k for k, grp in enumerate(groups) if d in grp)
                     if ref_group is None or g != ref_group:
+                        if _rewording(ctx, a.text, b.text, c):
+                            continue
                         others = [t for k, grp in enumerate(groups) if k != g for t in grp]
                         yield finding(
                             Kind.CELL_MISMATCH,
@@ -164,6 +217,16 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
                             renderings=dict(renderings),
                             source_side=ctx.alignment.prefixes[side],
                         )
+
+
+def _rewording(ctx: Context, a: str, b: str, c: int) -> bool:
+    """Whether a cell pair the translation memory doubts is covered by the lexicon as well as
+    the column's typical pair and has no status conflict: the same content in other words."""
+    lex = lexical(ctx)
+    if lex is None:
+        return False
+    z = lex.z(c, "score", lex.coverage(a, b).score)
+    return z is not None and z >= ctx.params.tm_rewording_z and not _conflicts(ctx, a, b)
 
 
 def _vector(ctx: Context, text: str, side: int, c: int) -> Optional[np.ndarray]:

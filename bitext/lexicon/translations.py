@@ -343,3 +343,150 @@ def polarity_conflicts(sv_text: str, fi_text: str) -> tuple[str, ...]:
             if a in x and b not in x and b in y and a not in y:
                 out.append(f"{xs} says {a} where {ys} says {b}")
     return tuple(sorted(out))
+
+
+def polarity_words(text: str, lang: str) -> dict:
+    """The words of ``text`` that express each polarity class (class -> matched tokens).
+
+    >>> polarity_words("Kostnaderna har inte minskat.", "sv")
+    {'negation': ('inte',), 'decrease': ('minskat',)}
+    """
+    _check(lang)
+    return {c: tuple(dict.fromkeys(w for _, w in hits)) for c, hits in _class_hits(text, lang).items()}
+
+
+@lru_cache(maxsize=4)
+def _class_patterns(lang: str) -> dict:
+    """One regular expression per polarity class over the space-joined lower-case tokens
+    (an entry ending in * matches a token it starts; entries with spaces, token sequences)."""
+    out = {}
+    for c in POLARITY_CLASSES:
+        alts = [" ".join(re.escape(e[:-1]) + r"\S*" if e.endswith("*") else re.escape(e) for e in entry) for entry in _polarity_words()[(lang, c)]]
+        out[c] = re.compile(r"(?<!\S)(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?!\S)") if alts else None
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def _class_hits(text: str, lang: str) -> dict:
+    """class -> ((token index, token), ...) of the words of ``text`` that express it."""
+    joined = " ".join(t.lower() for t in TOKEN.findall(text))
+    out: dict = {}
+    for c, pat in _class_patterns(lang).items():
+        if pat is None:
+            continue
+        hits = []
+        for m in pat.finditer(joined):
+            first = joined.count(" ", 0, m.start())
+            hits.extend((first + k, w) for k, w in enumerate(m.group(0).split(" ")))
+        if hits:
+            out[c] = tuple(hits)
+    return out
+
+
+NEGATION_WINDOW = 3  # a negation within this many words of a status word negates it ("minskas inte", "ei ole toteutunut")
+
+
+def _negated(text: str, lang: str, cls: str) -> tuple[str, ...]:
+    """The negation words of ``text`` within ``NEGATION_WINDOW`` words of a word of ``cls``."""
+    hits = _class_hits(text, lang)
+    own = {i for i, _ in hits.get(cls, ())}
+    near = [(i, w) for i, w in hits.get("negation", ()) if i not in own and any(abs(i - j) <= NEGATION_WINDOW for j in own)]
+    return tuple(dict.fromkeys(w for _, w in sorted(near)))
+
+
+@dataclass(frozen=True)
+class StatusConflict:
+    """Two cells that say opposite things: what differs and the words that say it."""
+
+    what: str  # e.g. "fi says done where sv says ongoing"
+    sv_words: tuple[str, ...]
+    fi_words: tuple[str, ...]
+
+
+def status_conflicts(sv_text: str, fi_text: str) -> tuple[StatusConflict, ...]:
+    """The polarity conflicts that are evidence of opposite meaning: an opposite direction or
+    status (increase vs decrease, done vs ongoing), or the same status or direction negated in
+    one version only (a negation within ``NEGATION_WINDOW`` words of it). A negation alone is not: languages negate differently ("utan
+    tidsbokning" = "ajanvaraukseton", "bibehålls" = "ei vähene").
+
+    >>> [c.what for c in status_conflicts("Åtgärden har inte genomförts.", "Toimenpide on toteutettu.")]
+    ['fi says done where sv says ongoing']
+    >>> [c.what for c in status_conflicts("Kostnaderna har inte ökat.", "Kustannukset ovat kasvaneet.")]
+    ['negation only in sv (increase)']
+    >>> status_conflicts("Mottagning utan tidsbokning.", "Ajanvaraukseton vastaanotto.")
+    ()
+    >>> status_conflicts("Dagverksamheten fortsätter, omfattningen bibehålls.", "Päivätoiminta jatkuu, ja hoitopäivien määrä ei vähene.")
+    ()
+    """
+    s, f = polarity_words(sv_text, "sv"), polarity_words(fi_text, "fi")
+    out = []
+    for a in ("increase", "done"):
+        b = _OPPOSITE[a]
+        for x, y, xs in ((s, f, "sv"), (f, s, "fi")):
+            if a in x and b not in x and b in y and a not in y:
+                sw, fw = (x, y) if xs == "sv" else (y, x)
+                ys = "fi" if xs == "sv" else "sv"
+                out.append(StatusConflict(f"{xs} says {a} where {ys} says {b}", sum((sw.get(k, ()) for k in (a, b)), ()), sum((fw.get(k, ()) for k in (a, b)), ())))
+    for c in POLARITY_CLASSES[1:]:
+        if c in s and c in f:
+            ns, nf = _negated(sv_text, "sv", c), _negated(fi_text, "fi", c)
+            if bool(ns) != bool(nf):
+                neg = "sv" if ns else "fi"
+                out.append(StatusConflict(f"negation only in {neg} ({c})", ns + s[c], nf + f[c]))
+    return tuple(sorted(out, key=lambda c: c.what))
+
+
+# --- items of a cell (a list's entries) ------------------------------------------------------
+
+ITEM = re.compile(r"[,;:.!?()]+(?:\s+|$)|\s+(?:ja|sekä|tai|och|samt|eller)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a cell (split at punctuation and coordinating conjunctions): its content
+    words and whether each has a translation in the other cell."""
+
+    text: str
+    words: tuple[tuple[Word, bool], ...]
+
+    @property
+    def uncovered(self) -> bool:
+        return not any(hit for _, hit in self.words)
+
+
+def items(text: str, lang: str, other: Cell) -> tuple[Item, ...]:
+    """The items of a cell with the coverage of each word by the ``other`` cell (words the
+    lexicon does not know count only when they recur verbatim, as in :func:`coverage`).
+
+    >>> [(i.text, i.uncovered) for i in items("Täydennyskoulutus, opintovapaa ja oppisopimukset", "fi", cell_words("Studieledighet och läroavtal", "sv"))]
+    [('Täydennyskoulutus', True), ('opintovapaa', False), ('oppisopimukset', False)]
+    """
+    out = []
+    for part in ITEM.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        ws = []
+        for w in cell_words(part, lang).words:
+            if w.translations:
+                ws.append((w, _found(w.translations, other.forms) or w.text.lower() in other.forms))
+            elif w.text.lower() in other.forms:
+                ws.append((w, True))
+        if ws:
+            out.append(Item(part, tuple(ws)))
+    return tuple(out)
+
+
+def confident(word: Word, min_p: float) -> bool:
+    """Whether a word's own lemma (not a compound head guessed from its ending) has a
+    translation of probability at least ``min_p``: only such a word is evidence that
+    something is missing on the other side.
+
+    >>> w = cell_words("Täydennyskoulutus", "fi").words[0]
+    >>> confident(w, 0.9)
+    True
+    """
+    lex = load_lexicon()
+    table = lex.table(word.lang, "sv" if word.lang == "fi" else "fi")
+    own = word.lemmas[0]
+    return len(word.lemmas) == 1 and len(own) >= MIN_PART and own in table and table[own][0][1] >= min_p
