@@ -127,6 +127,9 @@ def group_key(f: "Finding", prefixes: Sequence[str] = ("", "")) -> tuple:
         return (kind, "text", str(ev["source_side"]), normal(ev["source_text"]))
     if kind == Kind.COLUMN_SHIFT and "shift" in ev:
         return (kind, "shift", ev["shift"])
+    if kind == Kind.OMISSION and ev.get("omitted") and ev.get("side"):
+        # The same list item missing wherever the text repeats: one issue.
+        return (kind, "omitted", str(ev["side"]), tuple(sorted(normal(w) for w in ev["omitted"])))
     if kind == Kind.WRONG_LANGUAGE and ev.get("words") and ev.get("side"):
         return (kind, "words", str(ev["side"]), tuple(sorted(normal(w) for w in ev["words"])))
     return (kind, f.column, _row_text(f.left, f.column) and normal(_row_text(f.left, f.column)), normal(_row_text(f.right, f.column)), f.left is None, f.right is None)
@@ -217,6 +220,9 @@ def _message(key: tuple, occ: "list[Finding]", languages: Sequence[str]) -> str:
     if what == "shift":
         sides = sorted({f.right.source.label for f in occ if f.right is not None})
         return f"{_rows(n)} have the {_name(languages[1] if len(languages) > 1 else '')} content shifted {int(key[2]):+d} column(s) against the {_name(languages[0] if languages else '')}: the same column layout problem (rows {', '.join(sides[:8])}{'…' if len(sides) > 8 else ''})."
+    if what == "omitted":
+        items = ", ".join(_q(w, 40) for w in ev.get("omitted", []))
+        return f"{col}the {_name(str(key[2]))} item(s) {items} have no counterpart in the other version, in {_rows(n)} (the same text, the same item missing)."
     if what == "words":
         words = ", ".join(_q(w, 30) for w in ev.get("words", []))
         detected = ev.get("detected", "")

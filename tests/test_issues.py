@@ -49,6 +49,9 @@ def test_seed_pair_issues(seed):
     assert {"column_shift", "inconsistent_translation", "wrong_language"} <= kinds
     shift = [i for i in serious if i.kind == "column_shift"]
     assert len(shift) == 1 and shift[0].count == 2 and shift[0].severity == "error"
+    # The same list item dropped wherever its text repeats (SV 71/FI 62, SV 228/FI 196) is one issue.
+    (omitted,) = [i for i in serious if i.kind == "omission"]
+    assert omitted.count == 2 and "Täydennyskoulutus" in omitted.message
     # Worst first: severity, then occurrences.
     ranks = [("error", "warning", "info").index(i.severity) for i in seed.issues]
     assert ranks == sorted(ranks)
