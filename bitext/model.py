@@ -338,6 +338,7 @@ class Kind(_StrEnum):
     INCONSISTENT_TRANSLATION = "inconsistent_translation"
     MISSING_SECTION = "missing_section"
     SECTION_ORDER = "section_order"
+    STRUCTURE = "structure"  # one version splits or merges a table, a row or a cell, or moves a note
 
 
 class Severity(_StrEnum):

@@ -94,6 +94,11 @@ class CheckParams:
     stray_own_max: int = 2  # a stray word occurs at most this often in its own version ...
     stray_other_ratio: int = 3  # ... and this many times as often in the other
     untranslated_min_word: int = 3  # a copied cell counts when it has a word this long (not a code)
+    # --- structure (issue 9 class 7): splits and moves reported once, as structure
+    structure_split_gain: float = 0.05  # a one-sided row without numbers joins a split when the join is this much closer (as AlignParams.split_gain)
+    structure_split_rows: int = 4  # a split grows by at most this many one-sided rows either way (a cell listing a few items)
+    structure_split_length: float = 0.75  # ... and the whole row is this long against its parts together (sv/fi lengths differ ±25%)
+    structure_moved_scaled: float = 0.5  # a row is a moved note when its nearest paragraph is at least halfway from background to a faithful pair
 
 
 def as_settings(params: Any) -> dict[str, Any]:
