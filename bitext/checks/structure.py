@@ -175,7 +175,7 @@ def splits(ctx: Context) -> list[Split]:
                     taken.add((side, row.rowkey))  # type: ignore[union-attr]
                     partner[(side, row.rowkey)] = whole  # type: ignore[union-attr]
                     break
-    out = [Split(1 - s, whole, tuple(parts)) for (s, _), (whole, parts) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
+    out = [Split(s, whole, tuple(parts)) for (s, _), (whole, parts) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
     ctx.memo["splits"] = out
     return out
 
