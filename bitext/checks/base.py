@@ -134,8 +134,8 @@ class Context:
         """Matched links whose columns line up (no column shift) and pair one row with one
         row: a row paired with several rows of the other version (a split row) is compared
         as a whole (see :attr:`split_groups`), not cell by cell with each part."""
-        split = {id(l) for group in self.split_groups for l in group}
-        return [l for l in self.matched if l.shift == 0 and id(l) not in split]
+        split = {(l.left.rowkey, l.right.rowkey) for group in self.split_groups for l in group}  # type: ignore[union-attr]
+        return [l for l in self.matched if l.shift == 0 and (l.left.rowkey, l.right.rowkey) not in split]  # type: ignore[union-attr]
 
     @cached_property
     def split_groups(self) -> list[list[Link]]:

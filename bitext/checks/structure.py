@@ -146,10 +146,10 @@ def splits(ctx: Context) -> list[Split]:
     docs = (ctx.alignment.left, ctx.alignment.right)
     groups: dict[tuple[Side, RowKey], tuple[Row, list[Row]]] = {}  # (side of whole, whole) -> parts
     for links in ctx.split_groups:
-        a = {id(l.left): l.left for l in links}
+        a = {l.left.rowkey for l in links}  # type: ignore[union-attr]
         side = 0 if len(a) == 1 else 1
         whole = links[0].left if side == 0 else links[0].right
-        parts = sorted({id(r): r for r in ((l.right if side == 0 else l.left) for l in links)}.values(), key=lambda r: r.rowkey)
+        parts = sorted({r.rowkey: r for r in ((l.right if side == 0 else l.left) for l in links)}.values(), key=lambda r: r.rowkey)  # type: ignore[union-attr]
         groups[(side, whole.rowkey)] = (whole, parts)  # type: ignore[union-attr]
     partner: dict[tuple[Side, RowKey], Row] = {}
     for l in ctx.matched:
