@@ -84,8 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_eval(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="score an alignment CSV or JSON report against a gold file")
-    p.add_argument("prediction", metavar="ALIGNMENT_OR_REPORT", help="CSV from `bitext align -o` or JSON from `bitext check --json`")
-    p.add_argument("gold", metavar="GOLD", help="gold CSV: sv_line,fi_line,relation,labels,note")
+    p.add_argument("prediction", metavar="ALIGNMENT_OR_REPORT", nargs="?", help="CSV from `bitext align -o` or JSON from `bitext check --json`")
+    p.add_argument("gold", metavar="GOLD", nargs="?", help="gold CSV: sv_line,fi_line,relation,labels,note")
+    p.add_argument("--corpus", metavar="GOLD_DIR", help="score a whole corpus: a folder of <id>.csv gold files (checks each pair of --data)")
+    p.add_argument("--data", metavar="DATA_DIR", help="with --corpus: the folder of pairs <id>/sv.md + <id>/fi.md")
     p.add_argument("--findings", metavar="FILE", help="findings CSV (`bitext check --csv`) to score with an alignment CSV")
     p.add_argument("--json", metavar="FILE", help="write the scores as JSON")
     p.set_defaults(run=cmd_eval)
@@ -119,6 +121,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation.scoring import evaluate, format_table, read_gold, read_prediction
     from .report.output import write_atomic
 
+    if args.corpus or args.data:
+        return _eval_corpus(args)
+    if not (args.prediction and args.gold):
+        raise UsageError("eval needs ALIGNMENT_OR_REPORT and GOLD, or --corpus GOLD_DIR --data DATA_DIR")
     if args.json:
         _check_output(args.json, [args.prediction, args.gold] + ([args.findings] if args.findings else []))
     gold = read_gold(args.gold)
@@ -128,6 +134,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         write_atomic(args.json, json.dumps(scores, indent=1, ensure_ascii=False))
     if not args.quiet:
         print(format_table(scores))
+    return 0
+
+
+def _eval_corpus(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluation.scoring import evaluate_corpus, format_corpus
+
+    if not (args.corpus and args.data) or args.prediction or args.gold:
+        raise UsageError("eval --corpus GOLD_DIR --data DATA_DIR takes no ALIGNMENT_OR_REPORT/GOLD arguments")
+    if args.json:
+        _check_output(args.json, [])
+    scores = evaluate_corpus(args.corpus, args.data)
+    if args.json:
+        Path(args.json).write_text(json.dumps(scores, indent=1, ensure_ascii=False), encoding="utf-8")
+    if not args.quiet:
+        print(format_corpus(scores))
     return 0
 
 

@@ -356,6 +356,7 @@ class Kind(_StrEnum):
     MISSING_SECTION = "missing_section"
     SECTION_ORDER = "section_order"
     OMISSION = "omission"
+    STRUCTURE = "structure"  # one version splits or merges a table, a row or a cell, or moves a note
 
 
 class Severity(_StrEnum):

@@ -101,6 +101,11 @@ class CheckParams:
     omission_min_items: int = 3  # a dropped item needs a list: the cell has at least this many items
     omission_gap_pairs: int = 3  # a word left uncovered in this many distinct pairs of a column is a gap of the lexicon
     tm_rewording_z: float = -0.5  # a translation-memory disagreement whose coverage is this typical is a rewording
+    # --- structure (issue 9 class 7): splits and moves reported once, as structure
+    structure_split_gain: float = 0.05  # a one-sided row without numbers joins a split when the join is this much closer (as AlignParams.split_gain)
+    structure_split_rows: int = 4  # a split grows by at most this many one-sided rows either way (a cell listing a few items)
+    structure_split_length: float = 0.75  # ... and the whole row is this long against its parts together (sv/fi lengths differ ±25%)
+    structure_moved_scaled: float = 0.5  # a row is a moved note when its nearest paragraph is at least halfway from background to a faithful pair
 
 
 def as_settings(params: Any) -> dict[str, Any]:

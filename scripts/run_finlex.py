@@ -64,7 +64,7 @@ def _worker(conn, cache_dir: str) -> None:  # type: ignore[no-untyped-def]
             result = check(sv, fi, embedder=emb)
             report = result.to_json()
             s = result.summary()
-            out = {"outcome": "report", "findings": s["findings"], "by_severity": s["by_severity"],
+            out = {"outcome": "report", "findings": s["findings"], "by_severity": s["by_severity"], "by_kind": s.get("by_kind", {}),
                    "rows": s["rows"], "links": s["links"], "json_bytes": len(report)}
         except BitextError as exc:
             out = {"outcome": "refused", "exit": exc.exit_code, "message": str(exc).splitlines()[0]}
@@ -137,6 +137,15 @@ def summarize(results: list[dict], wall: float) -> str:
         total_findings = sum(r["findings"] for r in rows)
         lines.append(f"reports: {total_findings} findings on {total_rows} rows "
                      f"({100 * total_findings / max(total_rows, 1):.1f} per 100 rows, both sides counted)")
+        # How often it speaks up on official translations: warnings and errors only.
+        loud = sum(r["by_severity"].get("warning", 0) + r["by_severity"].get("error", 0) for r in rows)
+        lines.append(f"warnings+errors: {loud} ({100 * loud / max(total_rows, 1):.1f} per 100 rows); "
+                     f"pairs with none: {sum(1 for r in rows if not r['by_severity'].get('warning') and not r['by_severity'].get('error'))}")
+        kinds: Counter = Counter()
+        for r in rows:
+            kinds.update(r.get("by_kind", {}))
+        if kinds:
+            lines.append("by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
     for kind in ("refused", "crash"):
         groups: dict[str, list[str]] = defaultdict(list)
         for r in results:

@@ -132,8 +132,27 @@ class Context:
 
     @cached_property
     def aligned(self) -> list[Link]:
-        """Matched links whose columns line up (no column shift)."""
-        return [l for l in self.matched if l.shift == 0]
+        """Matched links whose columns line up (no column shift) and pair one row with one
+        row: a row paired with several rows of the other version (a split row) is compared
+        as a whole (see :attr:`split_groups`), not cell by cell with each part."""
+        split = {(l.left.rowkey, l.right.rowkey) for group in self.split_groups for l in group}  # type: ignore[union-attr]
+        return [l for l in self.matched if l.shift == 0 and (l.left.rowkey, l.right.rowkey) not in split]  # type: ignore[union-attr]
+
+    @cached_property
+    def split_groups(self) -> list[list[Link]]:
+        """Matched links that share a row: one row of one version paired with several rows
+        of the other (the alignment's 1↔n links), in reading order."""
+        by_row: dict[tuple[int, object], list[Link]] = defaultdict(list)
+        for l in self.matched:
+            assert l.left is not None and l.right is not None
+            by_row[(0, l.left.rowkey)].append(l)
+            by_row[(1, l.right.rowkey)].append(l)
+        return [links for links in by_row.values() if len(links) > 1]
+
+    @cached_property
+    def memo(self) -> dict:
+        """Results checks share within one run (computed once, by the first check asking)."""
+        return {}
 
     def cos(self, link: Link, c: int) -> Optional[float]:
         assert link.left is not None and link.right is not None

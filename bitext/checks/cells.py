@@ -9,6 +9,12 @@ from ..model import Finding, Kind, Severity
 from .base import Context, cell_pairs, finding, quote, register
 
 
+def _blank(text: str) -> bool:
+    """Empty, or only dashes and dots (``–``, ``- - -``, ``...``): tables write "nothing
+    here" either way, so an empty cell against a dash is not a finding."""
+    return not text.strip(" -‐‑‒–—―−.…\u00a0")
+
+
 @register(Kind.EMPTY_CELL, priority=30)
 def check_empty_cells(ctx: Context) -> Iterator[Finding]:
     """``empty_cell``: a cell empty on one side only, after the merged-first-cell rule (warning).
@@ -16,7 +22,7 @@ def check_empty_cells(ctx: Context) -> Iterator[Finding]:
     la, lb = ctx.names
     for link in ctx.aligned:
         for c, a, b in cell_pairs(link):
-            if bool(a.text) == bool(b.text):
+            if _blank(a.text) == _blank(b.text):
                 continue
             empty, full, text = (la, lb, b.text) if not a.text else (lb, la, a.text)
             yield finding(

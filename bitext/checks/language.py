@@ -27,7 +27,7 @@ def check_language(ctx: Context) -> Iterator[Finding]:
                 continue
             fa, fb = fold(a.text), fold(b.text)
             words = [w for w in WORD.findall(a.text) if len(w) >= p.untranslated_min_word and not name_like(w)]
-            if fa == fb and words:
+            if fa == fb and words and _not_shared(ctx, words):
                 yield finding(
                     Kind.UNTRANSLATED,
                     Severity.ERROR,
@@ -63,6 +63,20 @@ def check_language(ctx: Context) -> Iterator[Finding]:
                         words=found,
                         detected=other_lang,
                     )
+
+
+def _not_shared(ctx: Context, words: list[str]) -> bool:
+    """Whether a text copied unchanged into both versions is a copy, not a term both
+    languages share. Long enough to tell the language (``wrong_language_min_words``): a
+    copy. Shorter (unit names ``kelvin``, ``massa``, prefixes ``kilo``, symbols ``emax``,
+    formulas ``1 kat = 1 mol/s``): a copy only when its words are at home in one version
+    (in ``familiar_cells`` cells) and occur in the other only here."""
+    p = ctx.params
+    if len(words) >= p.wrong_language_min_words:
+        return True
+    v0, v1 = ctx.vocabulary
+    at_home_once = [w for w in words if max(v0[w], v1[w]) >= p.familiar_cells and min(v0[w], v1[w]) <= 1]
+    return 2 * len(at_home_once) > len(words)
 
 
 def _stray_words(ctx: Context, text: str, own: int, other_lang: str) -> Optional[list[str]]:

@@ -32,6 +32,7 @@ from typing import Iterator, Optional
 
 import numpy as np
 
+from ..lexicon import WORD
 from ..lexicon.translations import status_conflicts
 from ..model import Finding, Kind, Link, Severity
 from .base import Context, finding, fold, quote, register
@@ -273,6 +274,28 @@ def _best_partners(L: np.ndarray, R: np.ndarray, chunk: int = 1024):  # type: ig
     return (best_a, arg_a), (best_b, arg_b)
 
 
+def _settled_pairs(ctx: Context, c: int) -> set[tuple[str, str]]:
+    """Cell pairs of column ``c`` the document itself settles: the pair recurs in
+    ``tm_min_repeats`` aligned rows and each text is only ever rendered by the other
+    (``Förnyande`` ↔ ``Uudistaminen`` ten times in a fee table): the translation memory says
+    they match, whatever the embeddings say of two short words."""
+    pairs: Counter = Counter()
+    for l in ctx.aligned:
+        a, b = l.left.cell(c).text, l.right.cell(c).text  # type: ignore[union-attr]
+        if a and b:
+            pairs[(a, b)] += 1
+    by_a: Counter = Counter(a for a, _ in pairs)
+    by_b: Counter = Counter(b for _, b in pairs)
+    return {(a, b) for (a, b), n in pairs.items() if n >= ctx.params.tm_min_repeats and by_a[a] == 1 and by_b[b] == 1}
+
+
+def _only_names(text: str) -> bool:
+    """A cell of proper names only (``Björneborg`` / ``Pori``, ``Gustav Adolfs``): names
+    differ between languages (exonyms) in ways embeddings cannot judge."""
+    words = WORD.findall(text)
+    return bool(words) and len(words) <= 3 and not any(ch.isdigit() for ch in text) and all(w[:1].isupper() for w in words)
+
+
 @register(Kind.CELL_MISMATCH, priority=90)
 def check_cell_mismatch(ctx: Context) -> Iterator[Finding]:
     """``cell_mismatch`` by embeddings: both cells have a clearly better partner in the same
@@ -290,9 +313,12 @@ def check_cell_mismatch(ctx: Context) -> Iterator[Finding]:
         (best_a, arg_a), (best_b, arg_b) = _best_partners(L, R)
         li = {t: k for k, t in enumerate(lt)}
         ri = {t: k for k, t in enumerate(rt)}
+        settled = _settled_pairs(ctx, c)
         for link in ctx.aligned:
             a, b = link.left.cell(c), link.right.cell(c)  # type: ignore[union-attr]
             if not a.text or not b.text or (a.inherited and b.inherited):
+                continue
+            if (a.text, b.text) in settled or (_only_names(a.text) and _only_names(b.text)):
                 continue
             x, y = li[a.text], ri[b.text]
             cos = float(L[x] @ R[y])

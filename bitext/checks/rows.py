@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Iterator
 
 from ..model import Finding, Kind, Row, RowKey, Severity
 from .base import Context, finding, fold, quote, register, row_text
+from .structure import explained
 
 Side = int  # 0 left, 1 right
 
@@ -16,10 +17,23 @@ def _row_signature(row: Row) -> tuple[str, ...]:
 
 
 def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
-    """Rows that repeat another row of the same table word for word: (side, row key) →
-    its twins."""
+    """Rows that repeat another row of the same table word for word, where the other
+    version does not repeat it as often: (side, row key) → its twins.
+
+    A row repeated in both versions (the same fee under several headings, "Förnyande |
+    44" five times and "Uudistaminen | 44" five times) is the document's structure, not a
+    duplicate: a group of copies is left out when the rows paired with its copies occur,
+    word for word, at least as often in their table of the other version."""
     out: dict[tuple[Side, RowKey], list[Row]] = {}
-    for side, doc in enumerate((ctx.alignment.left, ctx.alignment.right)):
+    docs = (ctx.alignment.left, ctx.alignment.right)
+    partner: dict[tuple[Side, RowKey], Row] = {}
+    for l in ctx.matched:
+        assert l.left is not None and l.right is not None
+        partner[(0, l.left.rowkey)] = l.right
+        partner[(1, l.right.rowkey)] = l.left
+    # Copies counted in their table: a row may repeat across tables (a goal under two headings).
+    counts = [Counter((r.table, _row_signature(r)) for r in doc.rows) for doc in docs]
+    for side, doc in enumerate(docs):
         for table in doc.tables:
             groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
             for row in table.rows:
@@ -27,7 +41,13 @@ def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
                 if any(sig):
                     groups[sig].append(row)
             for rows in groups.values():
-                for row in rows if len(rows) > 1 else ():
+                if len(rows) < 2:
+                    continue
+                theirs = Counter((partner[(side, r.rowkey)].table, _row_signature(partner[(side, r.rowkey)])) for r in rows if (side, r.rowkey) in partner)
+                if theirs and counts[1 - side][theirs.most_common(1)[0][0]] >= len(rows):
+                    ctx.memo.setdefault("repeated", set()).update((side, r.rowkey) for r in rows)
+                    continue  # repeated as often in the other version
+                for row in rows:
                     out[(side, row.rowkey)] = [r for r in rows if r.rowkey != row.rowkey]
     return out
 
@@ -37,9 +57,14 @@ def check_missing_and_duplicate_rows(ctx: Context) -> Iterator[Finding]:
     """``missing_row``: a row in one version only (error). ``duplicate_row``: the same row
     twice in one table of one version (warning), reported on the copy left without a
     counterpart (whichever of the two the aligner paired), or on the later copy when both
-    are paired; a one-sided duplicate is reported only as that."""
+    are paired; a one-sided duplicate is reported only as that. A row repeated as often in
+    both versions is no duplicate (see :func:`duplicate_rows`); a one-sided row that is part
+    of a split row or a note moved to a paragraph is reported as ``structure``."""
     la, lb = ctx.names
     dups = duplicate_rows(ctx)
+    # Not missing: parts of a split row, notes moved to a paragraph (reported as structure),
+    # and copies of a row the other version repeats as often (the aligner paired other copies).
+    quiet = explained(ctx) | ctx.memo.get("repeated", set())
     paired = {(side, r.rowkey) for l in ctx.matched for side, r in enumerate((l.left, l.right)) if r is not None}
     for link in ctx.alignment.links:
         for side, (row, name, other) in enumerate(((link.left, la, lb), (link.right, lb, la))):
@@ -60,7 +85,7 @@ def check_missing_and_duplicate_rows(ctx: Context) -> Iterator[Finding]:
                     first_copy=twin.source.label,
                     relation=ctx.alignment.relation_name(link),
                 )
-            elif one_sided:
+            elif one_sided and (side, row.rowkey) not in quiet:
                 yield finding(
                     Kind.MISSING_ROW,
                     Severity.ERROR,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Iterator
 
-from ..model import Finding, Kind, Severity
-from .base import Context, finding, quote, register
+import numpy as np
+
+from ..lexicon.numbers import read_numbers
+from ..model import Finding, Kind, Row, RowKey, Severity, TextBlock
+from .base import Context, finding, quote, register, row_text
 
 
 @register(Kind.MISSING_SECTION, Kind.SECTION_ORDER, priority=100)
@@ -56,12 +60,13 @@ def check_sections(ctx: Context) -> Iterator[Finding]:
 
 
 def _longest_increasing(values: list[int]) -> set[int]:
-    """Indices of one longest strictly increasing subsequence (stable, O(n log n))."""
+    """Indices of one longest non-decreasing subsequence (stable, O(n log n)): two tables
+    of one version paired with one table of the other (a split table) are in order."""
     tails: list[int] = []
     tails_idx: list[int] = []
     prev = [-1] * len(values)
     for i, v in enumerate(values):
-        k = bisect.bisect_left(tails, v)
+        k = bisect.bisect_right(tails, v)  # non-decreasing: a table split in two is not moved
         if k == len(tails):
             tails.append(v)
             tails_idx.append(i)
@@ -75,3 +80,204 @@ def _longest_increasing(values: list[int]) -> set[int]:
         out.add(i)
         i = prev[i]
     return out
+
+
+# --- structure: splits, moved notes, split tables (issue 9 class 7) --------------------------
+
+Side = int
+
+
+@dataclass(frozen=True)
+class Split:
+    """One row of one version (``whole``, on ``side``) that the other version writes as
+    several rows (``parts``, in order), some of them one-sided in the alignment."""
+
+    side: Side
+    whole: Row
+    parts: tuple[Row, ...]
+
+
+def _vec(ctx: Context, side: Side, row: Row) -> np.ndarray:
+    v = ctx.measured.left if side == 0 else ctx.measured.right
+    return np.asarray(v.rows[v.index[row.rowkey]], dtype=np.float32)
+
+
+def _row_numbers(row: Row) -> Counter:
+    out: Counter = Counter()
+    for c in row.cells:
+        if c.text and not c.inherited:
+            out.update(read_numbers(c.text).values)
+    return out
+
+
+def _contained(ctx: Context, side: Side, row: Row, parts: list[Row], whole: Row) -> bool:
+    """Whether the one-sided ``row`` (on ``side``) is more of ``whole`` (the other side's
+    row that ``parts`` already correspond to): its numbers are numbers of ``whole`` that the
+    parts do not have; or, without numbers, joining it to the parts brings them closer to
+    ``whole`` by ``structure_split_gain`` (row vectors, calibrated); and ``whole`` is as
+    long as the parts and the row together (``structure_split_length``)."""
+    # The whole must be long enough to hold the parts and this row (translations differ
+    # in length, hence the ratio); a row next to an ordinary 1↔1 pair is not its part.
+    length = len(row_text(whole))
+    if length < ctx.params.structure_split_length * (sum(len(row_text(p)) for p in parts) + len(row_text(row))):
+        return False
+    mine = _row_numbers(row)
+    if mine:
+        rest = _row_numbers(whole) - sum((_row_numbers(p) for p in parts), Counter())
+        return not (mine - rest)
+    cal = ctx.measured.row_calibration
+    w = _vec(ctx, 1 - side, whole)
+    vs = [_vec(ctx, side, p) for p in parts]
+
+    def sim(vectors: list[np.ndarray]) -> float:
+        m = np.mean(vectors, axis=0)
+        n = float(np.linalg.norm(m))
+        return float(cal.scale(np.array(float(m @ w) / n))) if n else 0.0
+
+    return sim(vs + [_vec(ctx, side, row)]) > sim(vs) + ctx.params.structure_split_gain
+
+
+def splits(ctx: Context) -> list[Split]:
+    """The split rows: the alignment's 1↔n links, each grown by the one-sided rows next to
+    its parts that are more of the same whole (:func:`_contained`); and a one-sided row next
+    to a 1↔1 pair that is more of its counterpart (the pair becomes a split)."""
+    if "splits" in ctx.memo:
+        return ctx.memo["splits"]
+    docs = (ctx.alignment.left, ctx.alignment.right)
+    groups: dict[tuple[Side, RowKey], tuple[Row, list[Row]]] = {}  # (side of whole, whole) -> parts
+    for links in ctx.split_groups:
+        a = {l.left.rowkey for l in links}  # type: ignore[union-attr]
+        side = 0 if len(a) == 1 else 1
+        whole = links[0].left if side == 0 else links[0].right
+        parts = sorted({r.rowkey: r for r in ((l.right if side == 0 else l.left) for l in links)}.values(), key=lambda r: r.rowkey)  # type: ignore[union-attr]
+        groups[(side, whole.rowkey)] = (whole, parts)  # type: ignore[union-attr]
+    partner: dict[tuple[Side, RowKey], Row] = {}
+    for l in ctx.matched:
+        partner.setdefault((0, l.left.rowkey), l.right)  # type: ignore[union-attr]
+        partner.setdefault((1, l.right.rowkey), l.left)  # type: ignore[union-attr]
+    one_sided = [(0, l.left) for l in ctx.alignment.links if l.relation == "left_only"] + [
+        (1, l.right) for l in ctx.alignment.links if l.relation == "right_only"
+    ]
+    taken: set[tuple[Side, RowKey]] = set()
+    for _ in range(ctx.params.structure_split_rows):  # each pass reaches one row further
+        for side, row in one_sided:
+            if (side, row.rowkey) in taken:  # type: ignore[union-attr]
+                continue
+            table = docs[side].tables[row.table]  # type: ignore[union-attr]
+            for nb in (row.index - 1, row.index + 1):  # type: ignore[union-attr]
+                if not 0 <= nb < len(table.rows) or (side, table.rows[nb].rowkey) not in partner:
+                    continue
+                whole = partner[(side, table.rows[nb].rowkey)]
+                key = (1 - side, whole.rowkey)
+                parts = groups[key][1] if key in groups else [table.rows[nb]]
+                if _contained(ctx, side, row, parts, whole):  # type: ignore[arg-type]
+                    groups[key] = (whole, sorted(parts + [row], key=lambda r: r.rowkey))  # type: ignore[operator]
+                    taken.add((side, row.rowkey))  # type: ignore[union-attr]
+                    partner[(side, row.rowkey)] = whole  # type: ignore[union-attr]
+                    break
+    out = [Split(s, whole, tuple(parts)) for (s, _), (whole, parts) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
+    ctx.memo["splits"] = out
+    return out
+
+
+def moved_to_text(ctx: Context) -> dict[tuple[Side, RowKey], TextBlock]:
+    """One-sided rows (not parts of a split) whose content the other version has as a
+    paragraph outside its tables (a note moved out of the table): the nearest paragraph of
+    the other version, when it is as close as a faithful row pair (row calibration scaled
+    ≥ ``structure_moved_scaled``) and has every number of the row."""
+    if "moved" in ctx.memo:
+        return ctx.memo["moved"]
+    out: dict[tuple[Side, RowKey], TextBlock] = {}
+    in_split = {(1 - s.side, p.rowkey) for s in splits(ctx) for p in s.parts}
+    docs = (ctx.alignment.left, ctx.alignment.right)
+    cal = ctx.measured.row_calibration
+    for link in ctx.alignment.links:
+        if link.relation not in ("left_only", "right_only"):
+            continue
+        side = 0 if link.relation == "left_only" else 1
+        row = link.left if side == 0 else link.right
+        paras = [t for t in docs[1 - side].texts if t.text.strip()]
+        if row is None or (side, row.rowkey) in in_split or not paras:
+            continue
+        vecs = ctx.embed([t.text for t in paras])
+        v = _vec(ctx, side, row)
+        sims = [float(v @ np.asarray(vecs[t.text])) for t in paras]
+        best = int(np.argmax(sims))
+        if float(cal.scale(np.array(sims[best]))) >= ctx.params.structure_moved_scaled and not (
+            _row_numbers(row) - read_numbers(paras[best].text).values
+        ):
+            out[(side, row.rowkey)] = paras[best]
+    ctx.memo["moved"] = out
+    return out
+
+
+def explained(ctx: Context) -> set[tuple[Side, RowKey]]:
+    """One-sided rows the structure explains (parts of a split row, notes moved to a
+    paragraph): reported as ``structure``, not as ``missing_row``."""
+    return {(1 - s.side, p.rowkey) for s in splits(ctx) for p in s.parts} | set(moved_to_text(ctx))
+
+
+def _labels(rows: tuple[Row, ...] | list[Row]) -> list[str]:
+    return [r.source.label for r in rows]
+
+
+@register(Kind.STRUCTURE, priority=5)
+def check_structure(ctx: Context) -> Iterator[Finding]:
+    """``structure`` (info): one version splits a row into several rows, or a table into
+    several tables, or moves a table row out into a paragraph, where the other does not.
+    Reported once per split or move, as structure, instead of missing rows and content
+    mismatches (the number check compares a split row's numbers as a whole)."""
+    names = ctx.names
+    p0, p1 = ctx.alignment.prefixes
+    for s in splits(ctx):
+        other = 1 - s.side
+        rows = (s.whole, s.parts[0]) if s.side == 0 else (s.parts[0], s.whole)
+        yield finding(
+            Kind.STRUCTURE,
+            Severity.INFO,
+            rows,
+            None,
+            f"Row split: the {names[s.side]} row at {s.whole.source.label} {quote(row_text(s.whole), 70)} is "
+            f"{len(s.parts)} rows in the {names[other]} version (at {', '.join(_labels(s.parts))}).",
+            structure="row_split",
+            **{f"{(p0, p1)[s.side]}_rows": [s.whole.source.label], f"{(p0, p1)[other]}_rows": _labels(s.parts)},
+        )
+    for (side, key), para in sorted(moved_to_text(ctx).items()):
+        row = (ctx.alignment.left, ctx.alignment.right)[side].tables[key.table].rows[key.index]
+        yield finding(
+            Kind.STRUCTURE,
+            Severity.INFO,
+            (row, None) if side == 0 else (None, row),
+            None,
+            f"Moved out of the table: the {names[side]} row {quote(row_text(row), 70)} is a paragraph in the "
+            f"{names[1 - side]} version ({para.source.label or 'outside the tables'}: {quote(para.text, 70)}).",
+            structure="moved_to_text",
+            **{f"{(p0, p1)[side]}_rows": [row.source.label], f"{(p0, p1)[1 - side]}_text": para.source.label},
+        )
+    # A table of one version whose rows pair into several tables of the other.
+    for side, doc in enumerate((ctx.alignment.left, ctx.alignment.right)):
+        into: dict[int, dict[int, Row]] = defaultdict(dict)
+        for l in ctx.matched:
+            mine, theirs = (l.left, l.right) if side == 0 else (l.right, l.left)
+            assert mine is not None and theirs is not None
+            first = into[mine.table].get(theirs.table)
+            if first is None or theirs.index < first.index:
+                into[mine.table][theirs.table] = theirs
+        other_doc = (ctx.alignment.left, ctx.alignment.right)[1 - side]
+        for t, targets in sorted(into.items()):
+            if len(targets) < 2:
+                continue
+            table = doc.tables[t]
+            starts = [targets[k] for k in sorted(targets)]
+            yield finding(
+                Kind.STRUCTURE,
+                Severity.INFO,
+                (table.rows[0], starts[1]) if side == 0 else (starts[1], table.rows[0]),
+                None,
+                f"Table split: the {names[side]} table {t + 1} under {quote(table.heading or '(no heading)', 60)} is "
+                f"{len(targets)} tables in the {names[1 - side]} version (tables {', '.join(str(k + 1) for k in sorted(targets))}, "
+                f"starting at {', '.join(r.source.label for r in starts)}).",
+                structure="table_split",
+                **{f"{(p0, p1)[side]}_table": t + 1, f"{(p0, p1)[1 - side]}_tables": [k + 1 for k in sorted(targets)],
+                   f"{(p0, p1)[1 - side]}_rows": [r.source.label for r in starts], "other_headings": [other_doc.tables[k].heading for k in sorted(targets)]},
+            )

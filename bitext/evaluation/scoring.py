@@ -352,3 +352,165 @@ def format_table(scores: dict) -> str:
         if f["unscored"]:
             lines.append("unscored kinds: " + ", ".join(f"{k} {v}" for k, v in f["unscored"].items()))
     return "\n".join(lines)
+
+
+# --- a whole corpus: a folder of gold CSVs and the pairs they refer to -------------------------
+
+LOUD = ("warning", "error")
+
+
+def faithful_rows(gold: Sequence[GoldRow]) -> list[GoldRow]:
+    """Gold row pairs without any label: both versions say the same."""
+    return [g for g in gold if g.relation == "match" and not g.labels]
+
+
+def labelled_rows(gold: Sequence[GoldRow]) -> list[GoldRow]:
+    """Gold lines with a difference to report: a ``cN:`` label other than ``minor``, or a
+    structural ``row:`` label (split, moved, table split)."""
+    return [g for g in gold if any(cat != "minor" for _, cat in g.labels)]
+
+
+def _finding_lines(f: dict) -> tuple[set, set]:
+    """The Swedish and Finnish lines a report's finding names: its rows, and the rows a
+    ``structure`` finding lists in its evidence (``sv_rows``/``fi_rows``)."""
+    sv, fi = {f.get("sv_line")}, {f.get("fi_line")}
+    ev = f.get("evidence") or {}
+    for key, out in (("sv_rows", sv), ("fi_rows", fi)):
+        for label in ev.get(key) or ():
+            head = str(label).split("+")[0]
+            if head.isdigit():
+                out.add(int(head))
+    return sv - {None}, fi - {None}
+
+
+def score_report(report: dict, gold: Sequence[GoldRow]) -> dict:
+    """One pair: link P/R/F1 of a JSON report (as ``bitext check --json`` writes it) against
+    its gold, warnings and errors on the rows the gold calls faithful (per 100 such rows),
+    and how many labelled differences got a finding on their row (any kind; structural
+    labels by a ``structure`` finding's rows too)."""
+    links = _links_from_records(report["alignment"], Path("report"))
+    scores = evaluate(Prediction(links, _findings_from_records(report["findings"], Path("report"))), gold)
+    fair = faithful_rows(gold)
+    sv_ok = {g.sv_line for g in fair}
+    fi_ok = {g.fi_line for g in fair}
+    loud = [f for f in report["findings"] if f.get("severity") in LOUD and (f.get("sv_line") in sv_ok or f.get("fi_line") in fi_ok)]
+    named = [_finding_lines(f) for f in report["findings"]]
+    lab = labelled_rows(gold)
+    found = sum(1 for g in lab if any((g.sv_line is not None and g.sv_line in sv) or (g.fi_line is not None and g.fi_line in fi) for sv, fi in named))
+    return {
+        "links": {k: scores["links"][k] for k in ("tp", "fp", "fn", "precision", "recall", "f1")},
+        "findings": scores["findings"],
+        "faithful_rows": len(fair),
+        "loud_on_faithful": len(loud),
+        "per_100_faithful": round(100 * len(loud) / max(len(fair), 1), 2),
+        "loud_kinds": dict(sorted(_count(f["kind"] for f in loud).items())),
+        "labelled": len(lab),
+        "labelled_found": found,
+    }
+
+
+def _count(items: Iterable[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for x in items:
+        out[x] = out.get(x, 0) + 1
+    return out
+
+
+def corpus_pairs(gold_dir: PathLike, data_dir: PathLike) -> list[tuple[str, Path, Path, Path]]:
+    """``(id, gold CSV, sv file, fi file)`` for every ``<id>.csv`` in ``gold_dir`` whose pair
+    is in ``data_dir``: ``<id>/sv.md`` + ``<id>/fi.md`` (the gold's line numbers are the
+    Markdown files'), else ``<id>/sv.*`` + ``<id>/fi.*``."""
+    gd, dd = Path(gold_dir), Path(data_dir)
+    if not gd.is_dir():
+        raise InputError(gd, "not a folder of gold CSV files")
+    if not dd.is_dir():
+        raise InputError(dd, "not a folder of document pairs")
+    out = []
+    for gold in sorted(gd.glob("*.csv")):
+        folder = dd / gold.stem
+        sv, fi = folder / "sv.md", folder / "fi.md"
+        if not (sv.exists() and fi.exists()):
+            svs, fis = sorted(folder.glob("sv.*")), sorted(folder.glob("fi.*"))
+            if not (svs and fis):
+                raise InputError(folder, f"no sv/fi pair for gold {gold.name}")
+            sv, fi = svs[0], fis[0]
+        out.append((gold.stem, gold, sv, fi))
+    if not out:
+        raise InputError(gd, "no gold CSV files in the folder")
+    return out
+
+
+def evaluate_corpus(gold_dir: PathLike, data_dir: PathLike, check=None) -> dict:  # type: ignore[no-untyped-def]
+    """Check every pair of a corpus and score it against its gold: per pair and overall
+    link P/R/F1, warnings+errors per 100 faithful rows, labelled differences found.
+
+    ``check(sv, fi) -> dict`` makes a pair's JSON report (default: :func:`bitext.check`
+    with the default model, ``result.to_json()``); a pair refused with a
+    :class:`~bitext.errors.BitextError` scores 0 and keeps the message."""
+    from ..errors import BitextError
+
+    if check is None:
+        from ..api import check as run_check
+
+        def check(sv: Path, fi: Path) -> dict:
+            return json.loads(run_check(sv, fi).to_json())
+
+    pairs = []
+    for pid, gold_path, sv, fi in corpus_pairs(gold_dir, data_dir):
+        gold = read_gold(gold_path)
+        try:
+            report = check(sv, fi)
+        except BitextError as exc:
+            pairs.append({"id": pid, "gold_rows": len(gold), "error": str(exc).splitlines()[0], "links": prf(0, 0, len(gold)),
+                          "faithful_rows": len(faithful_rows(gold)), "loud_on_faithful": None, "per_100_faithful": None,
+                          "labelled": len(labelled_rows(gold)), "labelled_found": 0})
+            continue
+        pairs.append({"id": pid, "gold_rows": len(gold), **score_report(report, gold)})
+    ok = [p for p in pairs if "error" not in p]
+    tp, fp, fn = (sum(p["links"][k] for p in pairs) for k in ("tp", "fp", "fn"))
+    fair = sum(p["faithful_rows"] for p in ok)
+    loud = sum(p["loud_on_faithful"] for p in ok)
+    overall = {
+        "pairs": len(pairs),
+        "reports": len(ok),
+        "links_pooled": prf(tp, fp, fn),
+        "link_f1_mean": round(sum(p["links"]["f1"] for p in pairs) / len(pairs), 4),
+        "faithful_rows": fair,
+        "loud_on_faithful": loud,
+        "per_100_faithful": round(100 * loud / max(fair, 1), 2),
+        "labelled": sum(p["labelled"] for p in pairs),
+        "labelled_found": sum(p["labelled_found"] for p in pairs),
+    }
+    return {"gold": str(gold_dir), "data": str(data_dir), "pairs": pairs, "overall": overall}
+
+
+def format_corpus(scores: dict) -> str:
+    """The corpus scores as a Markdown table (what ``bitext eval --corpus`` prints).
+
+    >>> print(format_corpus({"pairs": [{"id": "x", "gold_rows": 2, "links": prf(2, 0, 0), "faithful_rows": 2,
+    ...     "loud_on_faithful": 0, "per_100_faithful": 0.0, "labelled": 0, "labelled_found": 0}],
+    ...     "overall": {"pairs": 1, "reports": 1, "links_pooled": prf(2, 0, 0), "link_f1_mean": 1.0, "faithful_rows": 2,
+    ...     "loud_on_faithful": 0, "per_100_faithful": 0.0, "labelled": 0, "labelled_found": 0}}).splitlines()[2])
+    | x | 2 | 1.000 | 1.000 | 1.000 | 2 | 0 | 0.0 | 0 of 0 |
+    """
+    lines = [
+        "| pair | gold lines | link P | link R | link F1 | faithful rows | warnings+errors on them | per 100 | labelled differences found |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for p in scores["pairs"]:
+        if "error" in p:
+            lines.append(f"| {p['id']} | {p['gold_rows']} | no report: {p['error']} | | 0 | {p['faithful_rows']} | | | 0 of {p['labelled']} |")
+            continue
+        s = p["links"]
+        lines.append(
+            f"| {p['id']} | {p['gold_rows']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {p['faithful_rows']} | "
+            f"{p['loud_on_faithful']} | {p['per_100_faithful']:.1f} | {p['labelled_found']} of {p['labelled']} |"
+        )
+    o = scores["overall"]
+    s = o["links_pooled"]
+    lines.append(
+        f"| **all {o['pairs']} ({o['reports']} reports)** | {sum(p['gold_rows'] for p in scores['pairs'])} | {s['precision']:.3f} | "
+        f"{s['recall']:.3f} | {s['f1']:.3f} (mean {o['link_f1_mean']:.3f}) | {o['faithful_rows']} | {o['loud_on_faithful']} | "
+        f"{o['per_100_faithful']:.1f} | {o['labelled_found']} of {o['labelled']} |"
+    )
+    return "\n".join(lines)
