@@ -580,6 +580,22 @@ def align_documents(
     return _ordered(links, lv.index, rv.index), model
 
 
+def _joined_cells(rows: Sequence[Row]) -> tuple[str, ...]:
+    """The cells of consecutive rows read as one row: each column's texts joined in order; a
+    cell inherited from the row above (a span) counts once."""
+    width = max(len(r.cells) for r in rows)
+    out = []
+    for c in range(width):
+        parts = [r.cells[c].text for k, r in enumerate(rows) if c < len(r.cells) and r.cells[c].text and (k == 0 or not r.cells[c].inherited)]
+        out.append(" ".join(parts))
+    return tuple(out)
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else float("nan")
+
+
 def _splits_and_links(
     left: Document,
     right: Document,
@@ -588,51 +604,83 @@ def _splits_and_links(
     matched: dict[int, tuple[int, dict[str, float]]],
     embed: Embed,
 ) -> list[Link]:
+    """Links of the matched rows, then the one-sided rows: a one-sided row next to a row
+    linked to ``o`` joins that link when the rows read together (cells joined, anchors
+    united) are closer to ``o`` than without it (a row split in one version: 1↔n). Joined
+    rows chain (an item listed over three rows), so this repeats until nothing joins."""
     lrows, rrows = left.rows, right.rows
     links: list[Link] = []
-    used_r = {j: i for i, (j, _) in matched.items()}
     for i, (j, comp) in sorted(matched.items()):
         links.append(_link(lrows[i], rrows[j], comp))
 
-    def merged_content(side: str, a: Row, b: Row, other: int, first: bool) -> float:
-        """Content similarity of the concatenation of rows a+b with row ``other``."""
-        joined = tuple(" ".join(t for t in (x.text, y.text) if t) if not y.inherited else x.text for x, y in zip(a.cells, b.cells))
+    dim = model.left.cells.shape[2]
+    # side -> row -> the row of the other side it is linked to; and the run of rows linked to it
+    linked = {"left": {i: j for i, (j, _) in matched.items()}, "right": {j: i for i, (j, _) in matched.items()}}
+    runs: dict[tuple[str, int], list[int]] = {}
+    for i, (j, _) in matched.items():
+        runs[("left", j)] = [i]
+        runs[("right", i)] = [j]
+    scores: dict[tuple[str, int], float] = {}
+
+    def combined(side: str, group: list[int], other: int) -> float:
+        """Content and anchors (weights as in the row score; no position) of rows ``group``
+        of ``side`` read as one row, against row ``other`` of the other side."""
+        rows, vecs_other, mask_other = (lrows, model.right.cells[other], model.right.mask[other]) if side == "left" else (rrows, model.left.cells[other], model.left.mask[other])
+        # As in the row score, a column filled on one side only counts 0.
+        joined = _joined_cells([rows[k] for k in group])
         vecs = embed([t for t in joined if t])
-        mine = np.array([vecs[t] if t else np.zeros(model.left.cells.shape[2], np.float32) for t in joined])
-        mask = np.array([bool(t) for t in joined])
-        if side == "right":
-            o, om = model.left.cells[other], model.left.mask[other]
-        else:
-            o, om = model.right.cells[other], model.right.mask[other]
-        sims = [float(model.columns[c].scale(np.array(mine[c] @ o[c]))) for c in range(min(len(joined), len(om))) if mask[c] and om[c]]
-        return float(np.mean(sims)) if sims else 0.0
+        sims = [
+            float(model.columns[c].scale(np.array(vecs[t] @ vecs_other[c]))) if t and mask_other[c] else 0.0
+            for c, t in enumerate(joined[: len(mask_other)])
+            if t or mask_other[c]
+        ]
+        content = float(np.mean(sims)) if sims else 0.0
+        mine, theirs = (model.left_anchors, model.right_anchors) if side == "left" else (model.right_anchors, model.left_anchors)
+        anchors = _jaccard(frozenset().union(*(mine[k] for k in group)), theirs[other])
+        if np.isnan(anchors):
+            return content
+        return (p.weight_content * content + p.weight_anchors * anchors) / (p.weight_content + p.weight_anchors)
 
     def try_split(side: str, k: int) -> Optional[Link]:
-        rows, index_used = (rrows, used_r) if side == "right" else (lrows, {i: matched[i][0] for i in matched})
+        rows = lrows if side == "left" else rrows
         row = rows[k]
         for nb in (k - 1, k + 1):
-            if not 0 <= nb < len(rows) or nb not in index_used:
+            if not 0 <= nb < len(rows) or nb not in linked[side] or rows[nb].table != row.table:
                 continue
-            nbrow = rows[nb]
-            if nbrow.table != row.table:
-                continue
-            other = index_used[nb]
-            a, b = (nbrow, row) if nb < k else (row, nbrow)
-            alone = model.cell_similarity(other, nb) if side == "right" else model.cell_similarity(nb, other)
-            base = float(np.mean([x for x in alone if x is not None] or [0.0]))
-            joined = merged_content(side, a, b, other, nb < k)
-            if joined > base + p.split_gain:
-                note = f"split: continues the row at {nbrow.source.label}"
-                pair = (lrows[other], row) if side == "right" else (row, rrows[other])
+            other = linked[side][nb]
+            group = runs[(side, other)]
+            if not (group[0] - 1 == k or group[-1] + 1 == k):
+                continue  # only a row next to the whole run extends it
+            key = (side, other)
+            if key not in scores:
+                scores[key] = combined(side, group, other)
+            grown = sorted(group + [k])
+            joined = combined(side, grown, other)
+            if joined > scores[key] + p.split_gain:
+                runs[key] = grown
+                scores[key] = joined
+                linked[side][k] = other
+                note = f"split: continues the row at {rows[nb].source.label}"
+                pair = (row, rrows[other]) if side == "left" else (lrows[other], row)
                 return Link(pair[0], pair[1], "match", round(joined, 4), content=round(joined, 4), note=note)
         return None
 
-    for j in range(len(rrows)):
-        if j not in used_r:
-            links.append(try_split("right", j) or Link(None, rrows[j], "right_only", 0.0))
-    for i in range(len(lrows)):
-        if i not in matched:
-            links.append(try_split("left", i) or Link(lrows[i], None, "left_only", 0.0))
+    alone = {"left": [i for i in range(len(lrows)) if i not in matched], "right": [j for j in range(len(rrows)) if j not in linked["right"]]}
+    changed = True
+    while changed:  # a joined row can let its own neighbour join next
+        changed = False
+        for side in ("right", "left"):
+            still = []
+            for k in alone[side]:
+                link = try_split(side, k)
+                if link is None:
+                    still.append(k)
+                else:
+                    links.append(link)
+                    changed = True
+            alone[side] = still
+    links += [Link(None, rrows[j], "right_only", 0.0) for j in alone["right"]]
+    links += [Link(lrows[i], None, "left_only", 0.0) for i in alone["left"]]
     return links
 
 
