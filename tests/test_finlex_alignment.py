@@ -46,3 +46,87 @@ def test_heading_row_of_split_item_joins():
     assert len(six) == 3
     assert all(l.right is not None and l.right.cells[0].text.startswith("6.") for l in six)
     assert len({l.right.rowkey for l in six}) == 1
+
+
+# --- tables whose orders disagree (each version sorted in its own language) -------------------
+
+
+def _table_pair(tmp_path, sv_rows, fi_rows):  # type: ignore[no-untyped-def]
+    from bitext.evaluation.alignbench import _markdown_table
+
+    (tmp_path / "sv.md").write_text(_markdown_table("Kommun", sv_rows) + "\nKommunerna i tabellen.\n", encoding="utf-8")
+    (tmp_path / "fi.md").write_text(_markdown_table("Kunta", fi_rows) + "\nTaulukon kunnat.\n", encoding="utf-8")
+    return bitext.read(tmp_path / "sv.md"), bitext.read(tmp_path / "fi.md")
+
+
+def test_disorder_of_best_pairs():
+    import numpy as np
+
+    from bitext.alignment import _disorder
+
+    p = bitext.AlignParams()
+    n = 40
+    pos = np.linspace(0, 1, n)
+    pa, pb = np.repeat(np.arange(n), n), np.tile(np.arange(n), n)
+    same = np.where(pa == pb, 0.9, 0.1)
+    assert _disorder(pa, pb, same, pos, pos, p) == 0.0
+    perm = np.random.default_rng(0).permutation(n)
+    shuffled = np.where(perm[pa] == pb, 0.9, 0.1)
+    assert _disorder(pa, pb, shuffled, pos, pos, p) > 0.5
+    # too few confident best pairs say nothing
+    assert _disorder(pa, pb, np.where(pa == pb, 0.3, 0.1), pos, pos, p) == 0.0
+
+
+def test_rows_in_another_order_pair_by_content(tmp_path, fake_embedder):
+    # The same 30 rows, the Finnish ones in another order: the block is recognised as
+    # disordered, position loses its weight there, and every row pairs by content.
+    import numpy as np
+
+    from bitext import alignment
+    from bitext.embed import Embedder
+    from bitext.evaluation.fake import FakeEncoder
+
+    sv = [f"Kommunen {w} ordnar tjänsten" for w in ("Ackas Alajärvi Alavus Asikkala Askola Aura Björneborg Borgå Brändö Ekenäs "
+                                                 "Enare Enontekis Esbo Eura Eurajoki Evijärvi Fredrikshamn Forssa Grankulla Hangö "
+                                                 "Hattula Hausjärvi Heinola Helsingfors Hollola Hyvinge Ijo Iisalmi Ikalis Ilmola").split()]
+    fi = [t.replace("Kommunen", "Kunta").replace("ordnar tjänsten", "järjestää palvelun") for t in sv]
+    perm = np.random.default_rng(1).permutation(len(fi))
+    enc = FakeEncoder({**{t: k for k, t in enumerate(sv)}, **{t: k for k, t in enumerate(fi)}})
+    left, right = _table_pair(tmp_path, sv, [fi[k] for k in perm])
+    links, model = alignment.align_documents(left, right, Embedder(enc, None))
+    assert model.stats["disordered_blocks"] == 1
+    pairs = {(l.left.cells[0].text, l.right.cells[0].text) for l in links if l.left is not None and l.right is not None}
+    assert pairs == set(zip(sv, fi))
+    # in order, nothing is flagged
+    left, right = _table_pair(tmp_path, sv, fi)
+    assert alignment.align_documents(left, right, Embedder(enc, None))[1].stats["disordered_blocks"] == 0
+
+
+# --- large blocks ------------------------------------------------------------------------------
+
+
+def test_candidates_stay_linear_when_rows_repeat():
+    # A long list drawn from 40 distinct rows: the candidate pairs grow with n, not n², and
+    # the repeated rows still pair in order.
+    from bitext.evaluation.alignbench import repeated_rows
+
+    small, large = repeated_rows(2500), repeated_rows(5000)
+    assert small["f1"] == 1.0 and large["f1"] == 1.0
+    p = bitext.AlignParams()
+    per_row = 2 * p.candidate_k + 2 * p.candidate_band_max  # nearest kinds (two occurrences each) + band
+    assert large["candidates"] <= per_row * 5000
+    assert large["candidates"] / small["candidates"] < 2.2
+
+
+# --- the shuffled Tatoeba table (issue 11) -------------------------------------------------------
+
+
+def test_shuffled_tatoeba_table_aligns_by_content():
+    import pytest
+
+    from bitext.evaluation.alignbench import TATOEBA, shuffled_table
+
+    if not TATOEBA.exists():
+        pytest.skip("../shared/data/tatoeba-fin-swe is not available")
+    res = shuffled_table(TATOEBA, rows=200)
+    assert res["f1"] >= 0.90, res
