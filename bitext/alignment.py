@@ -910,7 +910,10 @@ def _splits_and_links(
                 scores[key] = combined(side, group, other)
             grown = sorted(group + [k])
             joined = combined(side, grown, other)
-            if joined > scores[key] + p.split_gain:
+            # A row whose cell spans into the run below (the run inherits it) is the head of
+            # that logical row: it joins unless reading them together is worse.
+            heads = nb == k + 1 and any(c.inherited and c.text and c2 < len(row.cells) and row.cells[c2].text == c.text for c2, c in enumerate(rows[nb].cells))
+            if joined > scores[key] + p.split_gain or (heads and joined >= scores[key] - 1e-9):
                 runs[key] = grown
                 scores[key] = joined
                 linked[side][k] = other

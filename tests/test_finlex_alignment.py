@@ -130,3 +130,12 @@ def test_shuffled_tatoeba_table_aligns_by_content():
         pytest.skip("../shared/data/tatoeba-fin-swe is not available")
     res = shuffled_table(TATOEBA, rows=200)
     assert res["f1"] >= 0.90, res
+
+
+def test_row_whose_cell_spans_into_the_next_joins_it():
+    # sv writes a section heading on a row of its own and its unit ("euro") on the next row,
+    # which inherits the heading (a span); fi has one row. Both sv rows link to it.
+    links = _links("asd20070161_sv_spanhead.md", "asd20070161_fi_spanhead.md")
+    head = [l for l in links if l.left is not None and l.left.cells[0].text.startswith("Skyddsdokument")]
+    assert len(head) == 2
+    assert all(l.right is not None and l.right.cells[0].text.startswith("Aluksen, sataman") for l in head)
