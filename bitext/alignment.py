@@ -8,13 +8,23 @@ position at each level:
 1. **Parts** (main part, responsibility areas) are paired by an assignment (Hungarian) on
    a score mixing how well the rows of one are covered by the rows of the other, the
    title, the relative position and the size.
-2. **Tables** inside each pair of parts, the same way (the heading counts more).
+2. **Tables** inside each pair of parts, the same way (the heading counts more). A table
+   split in one version: an unpaired table next to a paired one joins it when the two
+   read as one fit the partner better; their rows are then one block.
 3. **Rows** inside each pair of tables, by an assignment on the row score below; a pair
-   scoring under ``threshold`` is split into two one-sided rows.
+   scoring under ``threshold`` is split into two one-sided rows. Where the two tables'
+   orders disagree (each sorted in its own language: the rows that are each other's best
+   partner by content and anchors sit far apart), position keeps only
+   ``order_position_scale`` of its weight. Where a row's best partners are close, or
+   position cannot decide, the lexicon's coverage (:mod:`bitext.lexicon.translations`)
+   is mixed into the content of the plausible pairs (computed lazily, cached per pair of
+   row texts); links report the cosine-based components. Large blocks are scored on
+   candidate pairs only (nearest distinct rows and a capped diagonal band: linear in n).
 4. **Left-overs** (rows of unpaired tables or parts, or rejected) are paired across the
    whole document with a stricter threshold: a moved row is still found.
-5. **Splits**: a one-sided row next to a matched row, whose text completes it (the
-   concatenation is closer to the counterpart than the row alone), joins that match.
+5. **Splits**: a one-sided row next to a linked run of rows, whose text and anchors
+   complete it (the rows read together are closer to the counterpart), joins that link;
+   runs grow row by row (1↔n).
 
 The row score, in [0, 1], is the weighted mean of the components that apply:
 
