@@ -8,13 +8,23 @@ position at each level:
 1. **Parts** (main part, responsibility areas) are paired by an assignment (Hungarian) on
    a score mixing how well the rows of one are covered by the rows of the other, the
    title, the relative position and the size.
-2. **Tables** inside each pair of parts, the same way (the heading counts more).
+2. **Tables** inside each pair of parts, the same way (the heading counts more). A table
+   split in one version: an unpaired table next to a paired one joins it when the two
+   read as one fit the partner better; their rows are then one block.
 3. **Rows** inside each pair of tables, by an assignment on the row score below; a pair
-   scoring under ``threshold`` is split into two one-sided rows.
+   scoring under ``threshold`` is split into two one-sided rows. Where the two tables'
+   orders disagree (each sorted in its own language: the rows that are each other's best
+   partner by content and anchors sit far apart), position keeps only
+   ``order_position_scale`` of its weight. Where a row's best partners are close, or
+   position cannot decide, the lexicon's coverage (:mod:`bitext.lexicon.translations`)
+   is mixed into the content of the plausible pairs (computed lazily, cached per pair of
+   row texts); links report the cosine-based components. Large blocks are scored on
+   candidate pairs only (nearest distinct rows and a capped diagonal band: linear in n).
 4. **Left-overs** (rows of unpaired tables or parts, or rejected) are paired across the
    whole document with a stricter threshold: a moved row is still found.
-5. **Splits**: a one-sided row next to a matched row, whose text completes it (the
-   concatenation is closer to the counterpart than the row alone), joins that match.
+5. **Splits**: a one-sided row next to a linked run of rows, whose text and anchors
+   complete it (the rows read together are closer to the counterpart), joins that link;
+   runs grow row by row (1↔n).
 
 The row score, in [0, 1], is the weighted mean of the components that apply:
 
@@ -122,6 +132,7 @@ class Measurements:
     anchor_matrices: tuple = field(default=(), repr=False)  # (left, right) sparse row x token incidence
     part_pairs: tuple[tuple[int, int, float], ...] = ()
     table_pairs: tuple[tuple[int, int, float], ...] = ()
+    stats: Mapping[str, int] = field(default_factory=dict, repr=False)  # what it computed: candidate pairs, lexicon look-ups
 
     @property
     def width(self) -> int:
@@ -163,9 +174,9 @@ def anchor_sets(left: Document, right: Document) -> tuple[tuple[frozenset[str], 
 
     def names(doc: Document) -> set[str]:
         found = set()
-        for row in doc.rows:
-            for cell in row.cells:
-                for k, tok in enumerate(_tokens(cell.text)):
+        for text in {cell.text for row in doc.rows for cell in row.cells}:
+            if text:
+                for k, tok in enumerate(_tokens(text)):
                     if len(tok) >= 2 and (tok[0].isupper() and k > 0 or tok.isupper() or any(ch.isupper() for ch in tok[1:])):
                         found.add(tok)
         return found
@@ -316,10 +327,11 @@ def score_block(
     return _combine(p, content, anchors, position, shift)
 
 
-def _combine(p: AlignParams, content: np.ndarray, anchors: np.ndarray, position: np.ndarray, shift: np.ndarray) -> dict[str, np.ndarray]:
+def _combine(p: AlignParams, content: np.ndarray, anchors: np.ndarray, position: np.ndarray, shift: np.ndarray, position_scale: float = 1.0) -> dict[str, np.ndarray]:
     has_anchor = ~np.isnan(anchors)
-    num = p.weight_content * content + p.weight_position * position + np.where(has_anchor, p.weight_anchors * np.nan_to_num(anchors), 0.0)
-    den = p.weight_content + p.weight_position + np.where(has_anchor, p.weight_anchors, 0.0)
+    wp = p.weight_position * position_scale
+    num = p.weight_content * content + wp * position + np.where(has_anchor, p.weight_anchors * np.nan_to_num(anchors), 0.0)
+    den = p.weight_content + wp + np.where(has_anchor, p.weight_anchors, 0.0)
     return {"score": num / den, "content": content, "anchors": anchors, "position": position, "shift": shift}
 
 
@@ -342,35 +354,66 @@ def content_pairs(model: Measurements, p: AlignParams, pi: np.ndarray, pj: np.nd
 
 
 def candidate_pairs(model: Measurements, p: AlignParams, li: Sequence[int], rj: Sequence[int], lpos: Sequence[float], rpos: Sequence[float], chunk: int = 512) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs for a large block, without its n × m matrix: each left row's ``candidate_k``
-    most similar right rows (row vectors, computed chunk by chunk) plus the right rows at
-    about the same relative position (a band around the diagonal). Returns block indices."""
+    """Candidate pairs for a large block, without its n × m matrix: for each left row, its
+    ``candidate_k`` most similar distinct right row vectors (each taken at its occurrence
+    nearest to the row's relative position: a list that repeats rows has few distinct
+    ones), plus the right rows at about the same relative position (a band around the
+    diagonal, at most ``candidate_band_max`` either side). Returns block indices, sorted."""
     li_a, rj_a = np.asarray(li), np.asarray(rj)
-    R = model.right.rows[rj_a]
-    rpos_a = np.asarray(rpos)
+    lpos_a, rpos_a = np.asarray(lpos, dtype=float), np.asarray(rpos, dtype=float)
+    n, m = len(li_a), len(rj_a)
+    # Distinct vectors: left rows by kind, right rows by kind with their positions.
+    Lu, _, l_kind = _unique_rows(model.left.rows[li_a])
+    Ru, _, r_kind = _unique_rows(model.right.rows[rj_a])
+    kk = min(p.candidate_k, len(Ru))
+    top_kind = np.empty((len(Lu), kk), dtype=np.int64)
+    for start in range(0, len(Lu), chunk):
+        sims = Lu[start : start + chunk] @ Ru.T
+        top_kind[start : start + chunk] = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+    # Right rows sorted by (kind, position): the occurrence of kind t nearest to position x
+    # is found by one binary search on the key t·2 + x (positions are in [0, 1]).
+    by_kind = np.lexsort((rpos_a, r_kind))
+    keys = r_kind[by_kind] * 2.0 + rpos_a[by_kind]
+    seg_start = np.searchsorted(r_kind[by_kind], np.arange(len(Ru)), side="left")
+    seg_end = np.searchsorted(r_kind[by_kind], np.arange(len(Ru)), side="right")
+    t = top_kind[l_kind]  # (n, kk)
+    at = np.searchsorted(keys, t * 2.0 + lpos_a[:, None])
+    near_kind = []
+    for off in (-1, 0):  # the occurrences just before and after the position
+        k = np.clip(at + off, seg_start[t], seg_end[t] - 1)
+        near_kind.append(by_kind[k])
+    # The diagonal band.
     order = np.argsort(rpos_a, kind="stable")
-    band = max(p.candidate_band_min, int(p.candidate_band * len(rj_a)))
-    out_a, out_b = [], []
-    kk = min(p.candidate_k, len(rj_a))
-    for start in range(0, len(li_a), chunk):
-        sims = model.left.rows[li_a[start : start + chunk]] @ R.T
-        top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        for off in range(top.shape[0]):
-            a = start + off
-            at = int(np.searchsorted(rpos_a[order], lpos[a]))
-            near = order[max(0, at - band) : at + band]
-            cands = np.unique(np.concatenate([top[off], near]))
-            out_a.append(np.full(len(cands), a))
-            out_b.append(cands)
-    return np.concatenate(out_a), np.concatenate(out_b)
+    band = min(max(p.candidate_band_min, int(p.candidate_band * m)), max(p.candidate_band_max, p.candidate_band_min))
+    centre = np.searchsorted(rpos_a[order], lpos_a)
+    span = np.clip(centre[:, None] + np.arange(-band, band)[None, :], 0, m - 1)
+    cands = np.concatenate([near_kind[0], near_kind[1], order[span]], axis=1)
+    code = np.unique((np.arange(n)[:, None] * m + cands).ravel())
+    return code // m, code % m
 
 
-def score_pairs(model: Measurements, p: AlignParams, li: Sequence[int], rj: Sequence[int], pa: np.ndarray, pb: np.ndarray, lpos: Sequence[float], rpos: Sequence[float], position_weight: float = 1.0) -> dict[str, np.ndarray]:
-    """Row scores of candidate pairs (block indices pa, pb), with their components."""
+def _row_kinds(doc_rows: Sequence[Row], idx: np.ndarray) -> np.ndarray:
+    """An id per row such that rows with the same cells (texts and spans) share it: their
+    content and anchors against any row are the same."""
+    seen: dict[tuple, int] = {}
+    return np.array([seen.setdefault(tuple((c.text, c.inherited) for c in doc_rows[int(k)].cells), len(seen)) for k in idx], dtype=np.int64)
+
+
+def score_pairs(model: Measurements, p: AlignParams, li: Sequence[int], rj: Sequence[int], pa: np.ndarray, pb: np.ndarray, lpos: Sequence[float], rpos: Sequence[float], position_weight: float = 1.0, kinds: Optional[tuple[np.ndarray, np.ndarray]] = None) -> dict[str, np.ndarray]:
+    """Row scores of candidate pairs (block indices pa, pb), with their components.
+    ``kinds``: an id per row of li and of rj (:func:`_row_kinds`): content and anchors are
+    computed once per distinct pair of kinds (long lists repeat rows)."""
     gi, gj = np.asarray(li)[pa], np.asarray(rj)[pb]
-    content, shift = content_pairs(model, p, gi, gj)
+    if kinds is not None and len(pa):
+        ka, kb = kinds[0][pa], kinds[1][pb]
+        _, first, inverse = np.unique(ka * (int(kb.max()) + 1) + kb, return_index=True, return_inverse=True)
+        content, shift = content_pairs(model, p, gi[first], gj[first])
+        anchors = _anchor_scores(model, gi[first], gj[first], pairs=True)
+        content, shift, anchors = content[inverse], shift[inverse], anchors[inverse]
+    else:
+        content, shift = content_pairs(model, p, gi, gj)
+        anchors = _anchor_scores(model, gi, gj, pairs=True)
     position = (1.0 - np.abs(np.asarray(lpos)[pa] - np.asarray(rpos)[pb])) * position_weight
-    anchors = _anchor_scores(model, gi, gj, pairs=True)
     return _combine(p, content, anchors, position, shift)
 
 
@@ -402,14 +445,144 @@ def _assign(score: np.ndarray) -> list[tuple[int, int]]:
     return sorted(zip(rows.tolist(), cols.tolist()))
 
 
+def _near_best(key: np.ndarray, score: np.ndarray, margin: float, k: int, at_least: int) -> np.ndarray:
+    """For pairs grouped by ``key`` (their left or right row): the pairs among their row's
+    ``k`` best and within ``margin`` of its best, for rows with ``at_least`` such pairs.
+    A boolean mask over the pairs."""
+    out = np.zeros(len(key), dtype=bool)
+    if not len(key):
+        return out
+    order = np.lexsort((-score, key))
+    ks, sc = key[order], score[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(ks)) + 1]
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ks)]))
+    best = sc[starts][group]
+    near = (sc >= best - margin) & (np.arange(len(ks)) - starts[group] < k)
+    count = np.bincount(group[near], minlength=len(starts))
+    out[order[near & (count[group] >= at_least)]] = True
+    return out
+
+
+def _plausible_pairs(pa: np.ndarray, pb: np.ndarray, score: np.ndarray, p: AlignParams) -> np.ndarray:
+    """Each row's best pair, and the near-best pairs of an ambiguous row (two or more
+    partners within ``lexicon_margin``): where a second opinion (the lexicon) is asked.
+    Mask over the pairs."""
+    out = np.zeros(len(pa), dtype=bool)
+    for key in (pa, pb):
+        out |= _near_best(key, score, 0.0, 1, 1) | _near_best(key, score, p.lexicon_margin, p.lexicon_candidates, 2)
+    return out
+
+
+def _disorder(pa: np.ndarray, pb: np.ndarray, value: np.ndarray, lpos: np.ndarray, rpos: np.ndarray, p: AlignParams) -> float:
+    """How much the two tables' orders disagree: of the rows that are each other's best
+    partner by content and anchors alone (scoring at least ``threshold``), the share whose
+    relative positions differ by more than ``order_band``. 0 when too few such pairs."""
+    keep = np.flatnonzero(value >= p.threshold)
+    if not len(keep):
+        return 0.0
+    a, b, v = pa[keep], pb[keep], value[keep]
+    oa, ob = np.lexsort((-v, a)), np.lexsort((-v, b))
+    best_a = oa[np.r_[True, a[oa][1:] != a[oa][:-1]]]  # each left row's best pair
+    best_b = ob[np.r_[True, b[ob][1:] != b[ob][:-1]]]
+    mutual = np.intersect1d(best_a, best_b)
+    if len(mutual) < p.order_min_pairs:
+        return 0.0
+    return float(np.mean(np.abs(lpos[a[mutual]] - rpos[b[mutual]]) > p.order_band))
+
+
+class _Lexicon:
+    """Lexical coverage of row pairs (:func:`bitext.lexicon.translations.coverage`), computed
+    lazily and cached per distinct pair of row texts; None when the pair of languages is not
+    Swedish–Finnish or the weight is 0."""
+
+    def __init__(self, left: Document, right: Document, p: AlignParams):
+        langs = (left.language, right.language)
+        self.on = p.lexicon_weight > 0 and set(langs) == {"sv", "fi"}
+        self.sv_left = langs[0] == "sv"
+        self.left_text = [" ".join(c.text for c in r.cells if c.text) for r in left.rows]
+        self.right_text = [" ".join(c.text for c in r.cells if c.text) for r in right.rows]
+        self.cache: dict[tuple[str, str], float] = {}
+        self.computed = 0
+
+    def candidates(self, li: Sequence[int], rj: Sequence[int], k: int, common: float) -> set[tuple[int, int]]:
+        """Pairs (block indices) that share translated words: each row's ``k`` best partners
+        by the idf weight of its words whose translation occurs in the other row (an
+        inverted index; forms in more than ``common`` of the rows are skipped): finds a
+        translation the cosine ranks low, without scoring every pair."""
+        from .lexicon.translations import cell_words
+
+        sides = [("sv" if self.sv_left else "fi", [self.left_text[i] for i in li]), ("fi" if self.sv_left else "sv", [self.right_text[j] for j in rj])]
+        cells = [[cell_words(t, lang) for t in texts] for lang, texts in sides]
+        out: set[tuple[int, int]] = set()
+        for src in (0, 1):
+            dst = 1 - src
+            postings: dict[str, list[int]] = {}
+            for b, c in enumerate(cells[dst]):
+                for f in c.forms:
+                    postings.setdefault(f, []).append(b)
+            cap = max(2, int(common * len(cells[dst])))
+            done: dict[str, list[int]] = {}
+            for a, (c, key) in enumerate(zip(cells[src], sides[src][1])):
+                if key not in done:  # identical texts: looked up once
+                    acc: dict[int, float] = {}
+                    for w in c.words:
+                        hits: set[int] = set()
+                        for t in w.translations:
+                            post = postings.get(t, ())
+                            if len(post) <= cap:
+                                hits.update(post)
+                        for b in hits:
+                            acc[b] = acc.get(b, 0.0) + w.weight
+                    done[key] = sorted(acc, key=lambda b: (-acc[b], b))[:k]
+                out.update(((a, b) if src == 0 else (b, a)) for b in done[key])
+        return out
+
+    def coverage(self, i: int, j: int) -> float:
+        """Coverage of left row i and right row j in [0, 1], NaN when neither has a word the
+        lexicon knows (or recurring names)."""
+        from .lexicon.translations import cell_words, coverage_cells
+
+        a, b = self.left_text[i], self.right_text[j]
+        sv, fi = (a, b) if self.sv_left else (b, a)
+        key = (sv, fi)
+        if key not in self.cache:
+            c = coverage_cells(cell_words(sv, "sv"), cell_words(fi, "fi"))
+            self.cache[key] = float("nan") if c.sv is None and c.fi is None else c.score
+            self.computed += 1
+        return self.cache[key]
+
+
 # --- structure ---------------------------------------------------------------------------------
 
 
-def _coverage(model: Measurements, li: Sequence[int], rj: Sequence[int]) -> float:
+def _unique_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct row vectors (in order of first occurrence), how often each occurs, and
+    each row's index among them (long lists repeat rows). By their bytes: a lexicographic
+    sort of float rows is far slower."""
+    seen: dict[bytes, int] = {}
+    inverse = np.fromiter((seen.setdefault(v.tobytes(), len(seen)) for v in vectors), dtype=np.int64, count=len(vectors))
+    first = np.unique(inverse, return_index=True)[1]
+    return vectors[first], np.bincount(inverse, minlength=len(first)), inverse
+
+
+def _coverage(model: Measurements, li: Sequence[int], rj: Sequence[int], p: Optional[AlignParams] = None) -> float:
     """How well the rows of two groups cover each other (mean best calibrated row cosine,
-    both ways)."""
+    both ways). Above ``dense_limit`` row pairs: over the distinct row vectors, and each
+    side's mean from an evenly spaced sample of ``group_coverage_sample`` of them (linear,
+    not n × m)."""
     if not li or not rj:
         return 0.0
+    cal = model.row_calibration.scale
+    if p is not None and len(li) * len(rj) > p.dense_limit:
+        L, lc, _ = _unique_rows(model.left.rows[list(li)])
+        R, rc, _ = _unique_rows(model.right.rows[list(rj)])
+
+        def best_mean(A: np.ndarray, ac: np.ndarray, B: np.ndarray) -> float:
+            take = np.unique(np.linspace(0, len(A) - 1, min(len(A), p.group_coverage_sample)).astype(int))
+            best = np.concatenate([(A[take[k : k + 256]] @ B.T).max(axis=1) for k in range(0, len(take), 256)])
+            return float(np.average(cal(best), weights=ac[take]))
+
+        return (best_mean(L, lc, R) + best_mean(R, rc, L)) / 2
     R = model.right.rows[list(rj)]
     best_l = []
     best_r = np.full(len(rj), -1.0)
@@ -417,13 +590,12 @@ def _coverage(model: Measurements, li: Sequence[int], rj: Sequence[int]) -> floa
         sims = model.left.rows[list(li[start : start + 1024])] @ R.T
         best_l.append(sims.max(axis=1))
         best_r = np.maximum(best_r, sims.max(axis=0))
-    cal = model.row_calibration.scale
     return float((cal(np.concatenate(best_l)).mean() + cal(best_r).mean()) / 2)
 
 
 def _group_score(model: Measurements, p: AlignParams, li: Sequence[int], rj: Sequence[int], title_sim: float, pos: float, title_weight: float) -> float:
     size = min(len(li), len(rj)) / max(len(li), len(rj), 1)
-    cover = _coverage(model, li, rj)
+    cover = _coverage(model, li, rj, p)
     w_cover = p.group_content_weight - title_weight
     return w_cover * cover + title_weight * title_sim + p.group_position_weight * pos + p.group_size_weight * size
 
@@ -469,6 +641,51 @@ def _pair_groups(
         pos = 1.0 - abs(_relpos(a, nl) - _relpos(b, nr))
         score[a, b] = _group_score(model, p, groups_l[a], groups_r[b], tsim, pos, title_weight)
     return [(a, b, float(score[a, b])) for a, b in _assign(score) if score[a, b] >= threshold]
+
+
+def _join_split_groups(
+    model: Measurements,
+    p: AlignParams,
+    groups_l: list[list[int]],
+    groups_r: list[list[int]],
+    pairs: list[tuple[int, int, float]],
+    title_weight: float,
+) -> list[tuple[list[int], list[int], float]]:
+    """Groups split in one version (one table there, two or more consecutive tables here):
+    an unpaired group next to a paired one joins it when the rows read as one group fit the
+    partner better (coverage and size; title and position as paired). Returns runs of
+    consecutive groups: (left groups, right groups, score)."""
+    used_l = {a for a, _, _ in pairs}
+    used_r = {b for _, b, _ in pairs}
+    out = []
+    for a, b, sc in sorted(pairs):
+        run_l, run_r = [a], [b]
+        base = sc - _group_score(model, p, groups_l[a], groups_r[b], 0.0, 0.0, title_weight)  # title + position part
+        grown = True
+        while grown:
+            grown = False
+            rows_l = [k for g in run_l for k in groups_l[g]]
+            rows_r = [k for g in run_r for k in groups_r[g]]
+            current = base + _group_score(model, p, rows_l, rows_r, 0.0, 0.0, title_weight)
+            options = []
+            for side, run, groups, used in (("left", run_l, groups_l, used_l), ("right", run_r, groups_r, used_r)):
+                for g in (run[0] - 1, run[-1] + 1):
+                    if 0 <= g < len(groups) and g not in used and groups[g]:
+                        if side == "left":
+                            cand = base + _group_score(model, p, sorted(rows_l + groups[g]), rows_r, 0.0, 0.0, title_weight)
+                        else:
+                            cand = base + _group_score(model, p, rows_l, sorted(rows_r + groups[g]), 0.0, 0.0, title_weight)
+                        options.append((cand, side, g))
+            if options:
+                cand, side, g = max(options)
+                if cand > current + p.group_join_gain:
+                    (run_l if side == "left" else run_r).append(g)
+                    (run_l if side == "left" else run_r).sort()
+                    (used_l if side == "left" else used_r).add(g)
+                    sc = cand
+                    grown = True
+        out.append((run_l, run_r, sc))
+    return out
 
 
 # --- the alignment -------------------------------------------------------------------------------
@@ -523,20 +740,68 @@ def align_documents(
     table_pairs: list[tuple[int, int, float]] = []
     matched: dict[int, tuple[int, dict[str, float]]] = {}  # left row -> (right row, components)
 
+    lexicon = _Lexicon(left, right, p)
+    stats = {"candidates": 0, "lexicon_pairs": 0, "disordered_blocks": 0}
+
+    def decide(li: list[int], rj: list[int], lpos: list[float], rpos: list[float], pa: np.ndarray, pb: np.ndarray, s: dict[str, np.ndarray], dense: bool) -> dict[str, np.ndarray]:
+        """Final scores of candidate pairs (block indices pa, pb): the position weight
+        lowered where the tables' orders disagree, the lexicon's coverage mixed into the
+        content where a row's best partners are close."""
+        content, anchors, position = s["content"], s["anchors"], s["position"]
+        has = ~np.isnan(anchors)
+        alone = (p.weight_content * content + np.where(has, p.weight_anchors * np.nan_to_num(anchors), 0.0)) / (p.weight_content + np.where(has, p.weight_anchors, 0.0))
+        scale = 1.0
+        if _disorder(pa, pb, alone, np.asarray(lpos), np.asarray(rpos), p) > p.order_disorder:
+            # Each version sorted in its own order (names, places): position misleads.
+            scale = p.order_position_scale
+            stats["disordered_blocks"] += 1
+        s = _combine(p, content, anchors, position, s["shift"], scale)
+        s["decision"] = s["score"]
+        if lexicon.on:
+            ask = _plausible_pairs(pa, pb, s["score"], p)
+            if scale < 1.0 and dense:
+                # Position cannot decide here: also ask for the pairs that share translated words.
+                m = len(rj)
+                extra = lexicon.candidates(li, rj, p.lexicon_candidates, p.lexicon_common)
+                if extra:
+                    flat = np.array([a * m + b for a, b in extra])
+                    ask[flat] = True
+            idx = np.flatnonzero(ask)
+            li_a, rj_a = np.asarray(li), np.asarray(rj)
+            cov = np.array([lexicon.coverage(int(li_a[pa[k]]), int(rj_a[pb[k]])) for k in idx])
+            # A pair not asked gets no lexical support (coverage 0): it is no one's
+            # plausible partner. A pair whose rows have no known word keeps its content.
+            full = np.zeros(len(pa))
+            full[idx] = cov
+            known = ~np.isnan(full)
+            mixed = np.where(known, (1 - p.lexicon_weight) * content + p.lexicon_weight * np.nan_to_num(full), content)
+            stats["lexicon_pairs"] += len(idx)
+            # The lexicon decides (assignment and threshold: "decision"); a link reports the
+            # components of the cosine-based score, which the checks are calibrated on.
+            s["decision"] = _combine(p, mixed, anchors, position, s["shift"], scale)["score"]
+        return s
+
     def take(li: list[int], rj: list[int], lpos: list[float], rpos: list[float], thr: float, pw: float = 1.0) -> None:
         if not li or not rj:
             return
         if len(li) * len(rj) <= p.dense_limit:
             s = score_block(model, p, li, rj, lpos, rpos, pw)
-            for a, b in _assign(s["score"]):
-                if s["score"][a, b] >= thr:
-                    matched[li[a]] = (rj[b], {k: float(v[a, b]) for k, v in s.items()})
+            n, m = s["score"].shape
+            pa, pb = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+            flat = decide(li, rj, lpos, rpos, pa, pb, {k: v.ravel() for k, v in s.items()}, True)
+            s = {k: v.reshape(n, m) for k, v in flat.items()}
+            stats["candidates"] += n * m
+            for a, b in _assign(s["decision"]):
+                if s["decision"][a, b] >= thr:
+                    matched[li[a]] = (rj[b], {k: float(v[a, b]) for k, v in s.items() if k != "decision"})
             return
         # Large block: candidate pairs only (top-k + diagonal band), greedy one-to-one.
         pa, pb = candidate_pairs(model, p, li, rj, lpos, rpos)
-        s = score_pairs(model, p, li, rj, pa, pb, lpos, rpos, pw)
-        for k in _greedy(s["score"], pa, pb, thr):
-            matched[li[int(pa[k])]] = (rj[int(pb[k])], {name: float(v[k]) for name, v in s.items()})
+        stats["candidates"] += len(pa)
+        kinds = (_row_kinds(lrows, np.asarray(li)), _row_kinds(rrows, np.asarray(rj)))
+        s = decide(li, rj, lpos, rpos, pa, pb, score_pairs(model, p, li, rj, pa, pb, lpos, rpos, pw, kinds), False)
+        for k in _greedy(s["decision"], pa, pb, thr):
+            matched[li[int(pa[k])]] = (rj[int(pb[k])], {name: float(v[k]) for name, v in s.items() if name != "decision"})
 
     for pl, pr, _ in part_pairs:
         tl, tr = list(left.parts[pl].tables), list(right.parts[pr].tables)
@@ -550,16 +815,14 @@ def align_documents(
             title_weight=p.table_title_weight,
             threshold=p.table_threshold,
         )
-        for a, b, sc in pairs:
-            table_pairs.append((tl[a], tr[b], sc))
-            lt, rt = left.tables[tl[a]], right.tables[tr[b]]
-            take(
-                [lindex[r.rowkey] for r in lt.rows],
-                [rindex[r.rowkey] for r in rt.rows],
-                [_relpos(k, len(lt.rows)) for k in range(len(lt.rows))],
-                [_relpos(k, len(rt.rows)) for k in range(len(rt.rows))],
-                p.threshold,
-            )
+        groups_l = [[lindex[r.rowkey] for r in left.tables[t].rows] for t in tl]
+        groups_r = [[rindex[r.rowkey] for r in right.tables[t].rows] for t in tr]
+        for run_l, run_r, sc in _join_split_groups(model, p, groups_l, groups_r, pairs, p.table_title_weight):
+            table_pairs.extend((tl[a], tr[b], sc) for a in run_l for b in run_r)
+            # A table split in one version: its parts, read in order, are one table.
+            li = [k for a in run_l for k in groups_l[a]]
+            rj = [k for b in run_r for k in groups_r[b]]
+            take(li, rj, [_relpos(k, len(li)) for k in range(len(li))], [_relpos(k, len(rj)) for k in range(len(rj))], p.threshold)
 
     # Left-overs: anywhere in the document, position relative to the whole document and
     # discounted (the structure did not pair them), stricter threshold.
@@ -575,9 +838,26 @@ def align_documents(
         pw=p.leftover_position_weight,
     )
 
-    model = replace(model, part_pairs=tuple(part_pairs), table_pairs=tuple(table_pairs))
+    stats["lexicon_cells"] = lexicon.computed
+    model = replace(model, part_pairs=tuple(part_pairs), table_pairs=tuple(table_pairs), stats=MappingProxyType(stats))
     links = _splits_and_links(left, right, model, p, matched, embed)
     return _ordered(links, lv.index, rv.index), model
+
+
+def _joined_cells(rows: Sequence[Row]) -> tuple[str, ...]:
+    """The cells of consecutive rows read as one row: each column's texts joined in order; a
+    cell inherited from the row above (a span) counts once."""
+    width = max(len(r.cells) for r in rows)
+    out = []
+    for c in range(width):
+        parts = [r.cells[c].text for k, r in enumerate(rows) if c < len(r.cells) and r.cells[c].text and (k == 0 or not r.cells[c].inherited)]
+        out.append(" ".join(parts))
+    return tuple(out)
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else float("nan")
 
 
 def _splits_and_links(
@@ -588,51 +868,86 @@ def _splits_and_links(
     matched: dict[int, tuple[int, dict[str, float]]],
     embed: Embed,
 ) -> list[Link]:
+    """Links of the matched rows, then the one-sided rows: a one-sided row next to a row
+    linked to ``o`` joins that link when the rows read together (cells joined, anchors
+    united) are closer to ``o`` than without it (a row split in one version: 1↔n). Joined
+    rows chain (an item listed over three rows), so this repeats until nothing joins."""
     lrows, rrows = left.rows, right.rows
     links: list[Link] = []
-    used_r = {j: i for i, (j, _) in matched.items()}
     for i, (j, comp) in sorted(matched.items()):
         links.append(_link(lrows[i], rrows[j], comp))
 
-    def merged_content(side: str, a: Row, b: Row, other: int, first: bool) -> float:
-        """Content similarity of the concatenation of rows a+b with row ``other``."""
-        joined = tuple(" ".join(t for t in (x.text, y.text) if t) if not y.inherited else x.text for x, y in zip(a.cells, b.cells))
+    dim = model.left.cells.shape[2]
+    # side -> row -> the row of the other side it is linked to; and the run of rows linked to it
+    linked = {"left": {i: j for i, (j, _) in matched.items()}, "right": {j: i for i, (j, _) in matched.items()}}
+    runs: dict[tuple[str, int], list[int]] = {}
+    for i, (j, _) in matched.items():
+        runs[("left", j)] = [i]
+        runs[("right", i)] = [j]
+    scores: dict[tuple[str, int], float] = {}
+
+    def combined(side: str, group: list[int], other: int) -> float:
+        """Content and anchors (weights as in the row score; no position) of rows ``group``
+        of ``side`` read as one row, against row ``other`` of the other side."""
+        rows, vecs_other, mask_other = (lrows, model.right.cells[other], model.right.mask[other]) if side == "left" else (rrows, model.left.cells[other], model.left.mask[other])
+        # As in the row score, a column filled on one side only counts 0.
+        joined = _joined_cells([rows[k] for k in group])
         vecs = embed([t for t in joined if t])
-        mine = np.array([vecs[t] if t else np.zeros(model.left.cells.shape[2], np.float32) for t in joined])
-        mask = np.array([bool(t) for t in joined])
-        if side == "right":
-            o, om = model.left.cells[other], model.left.mask[other]
-        else:
-            o, om = model.right.cells[other], model.right.mask[other]
-        sims = [float(model.columns[c].scale(np.array(mine[c] @ o[c]))) for c in range(min(len(joined), len(om))) if mask[c] and om[c]]
-        return float(np.mean(sims)) if sims else 0.0
+        sims = [
+            float(model.columns[c].scale(np.array(vecs[t] @ vecs_other[c]))) if t and mask_other[c] else 0.0
+            for c, t in enumerate(joined[: len(mask_other)])
+            if t or mask_other[c]
+        ]
+        content = float(np.mean(sims)) if sims else 0.0
+        mine, theirs = (model.left_anchors, model.right_anchors) if side == "left" else (model.right_anchors, model.left_anchors)
+        anchors = _jaccard(frozenset().union(*(mine[k] for k in group)), theirs[other])
+        if np.isnan(anchors):
+            return content
+        return (p.weight_content * content + p.weight_anchors * anchors) / (p.weight_content + p.weight_anchors)
 
     def try_split(side: str, k: int) -> Optional[Link]:
-        rows, index_used = (rrows, used_r) if side == "right" else (lrows, {i: matched[i][0] for i in matched})
+        rows = lrows if side == "left" else rrows
         row = rows[k]
         for nb in (k - 1, k + 1):
-            if not 0 <= nb < len(rows) or nb not in index_used:
+            if not 0 <= nb < len(rows) or nb not in linked[side] or rows[nb].table != row.table:
                 continue
-            nbrow = rows[nb]
-            if nbrow.table != row.table:
-                continue
-            other = index_used[nb]
-            a, b = (nbrow, row) if nb < k else (row, nbrow)
-            alone = model.cell_similarity(other, nb) if side == "right" else model.cell_similarity(nb, other)
-            base = float(np.mean([x for x in alone if x is not None] or [0.0]))
-            joined = merged_content(side, a, b, other, nb < k)
-            if joined > base + p.split_gain:
-                note = f"split: continues the row at {nbrow.source.label}"
-                pair = (lrows[other], row) if side == "right" else (row, rrows[other])
+            other = linked[side][nb]
+            group = runs[(side, other)]
+            if not (group[0] - 1 == k or group[-1] + 1 == k):
+                continue  # only a row next to the whole run extends it
+            key = (side, other)
+            if key not in scores:
+                scores[key] = combined(side, group, other)
+            grown = sorted(group + [k])
+            joined = combined(side, grown, other)
+            # A row whose cell spans into the run below (the run inherits it) is the head of
+            # that logical row: it joins unless reading them together is worse.
+            heads = nb == k + 1 and any(c.inherited and c.text and c2 < len(row.cells) and row.cells[c2].text == c.text for c2, c in enumerate(rows[nb].cells))
+            if joined > scores[key] + p.split_gain or (heads and joined >= scores[key] - 1e-9):
+                runs[key] = grown
+                scores[key] = joined
+                linked[side][k] = other
+                note = f"split: continues the row at {rows[nb].source.label}"
+                pair = (row, rrows[other]) if side == "left" else (lrows[other], row)
                 return Link(pair[0], pair[1], "match", round(joined, 4), content=round(joined, 4), note=note)
         return None
 
-    for j in range(len(rrows)):
-        if j not in used_r:
-            links.append(try_split("right", j) or Link(None, rrows[j], "right_only", 0.0))
-    for i in range(len(lrows)):
-        if i not in matched:
-            links.append(try_split("left", i) or Link(lrows[i], None, "left_only", 0.0))
+    alone = {"left": [i for i in range(len(lrows)) if i not in matched], "right": [j for j in range(len(rrows)) if j not in linked["right"]]}
+    changed = True
+    while changed:  # a joined row can let its own neighbour join next
+        changed = False
+        for side in ("right", "left"):
+            still = []
+            for k in alone[side]:
+                link = try_split(side, k)
+                if link is None:
+                    still.append(k)
+                else:
+                    links.append(link)
+                    changed = True
+            alone[side] = still
+    links += [Link(None, rrows[j], "right_only", 0.0) for j in alone["right"]]
+    links += [Link(lrows[i], None, "left_only", 0.0) for i in alone["left"]]
     return links
 
 

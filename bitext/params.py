@@ -59,6 +59,18 @@ class AlignParams:
     # --- split rows and unrelated inputs
     split_gain: float = 0.05  # a one-sided row joins its neighbour's match when the join is this much closer
     min_matched_share: float = 0.2  # under this share of rows paired, the inputs are not two versions of one document
+    # --- real documents (issue 9 classes 5 and 7, issue 11, issue 14 item 9)
+    group_join_gain: float = 0.0  # an unpaired table next to a paired one joins it when the joined fit is better by more than this (a table split in one version)
+    order_band: float = 0.1  # a best pair this far apart in relative position is out of order
+    order_disorder: float = 0.25  # above this share of best pairs out of order, the two tables are sorted differently ...
+    order_position_scale: float = 0.2  # ... and position counts this much of its weight there
+    order_min_pairs: int = 8  # fewer best pairs say nothing about the order
+    lexicon_weight: float = 0.3  # share of the content given to the lexicon's coverage where it is computed
+    lexicon_margin: float = 0.1  # a row is ambiguous when partners score within this of its best ...
+    lexicon_candidates: int = 5  # ... among its this many best: only those pairs (and each row's best) get the (costly) coverage
+    lexicon_common: float = 0.25  # a word in more than this share of a table's rows does not propose candidates
+    candidate_band_max: int = 20  # the diagonal band of a large block stops growing here (else n × share·n pairs)
+    group_coverage_sample: int = 500  # rows sampled per side for a large group's coverage (n × m otherwise)
 
     @property
     def weights(self) -> dict[str, float]:

@@ -513,7 +513,7 @@ def machine() -> dict:
     }
 
 
-SECTIONS = ("seed", "accuracy", "scale", "tatoeba")
+SECTIONS = ("seed", "accuracy", "scale", "tatoeba", "align")
 
 
 def run(size: str = "reduced", sections: Sequence[str] = SECTIONS, tatoeba: Optional[Path] = None) -> dict:
@@ -537,6 +537,11 @@ def run(size: str = "reduced", sections: Sequence[str] = SECTIONS, tatoeba: Opti
     if "tatoeba" in sections:
         log.info("tatoeba")
         out["tatoeba"] = bench_tatoeba(size, Path(tatoeba) if tatoeba else TATOEBA)
+    if "align" in sections:
+        log.info("align: shuffled Tatoeba table, repeated rows")
+        from .alignbench import run as run_align
+
+        out["align"] = run_align(size, Path(tatoeba) if tatoeba else TATOEBA)
     out["bench"]["wall_s"] = round(time.time() - started, 1)
     return out
 
@@ -597,4 +602,14 @@ def format_tables(res: dict) -> str:
                 lines.append(
                     f"  {mdl['model']}: fi→sv {p['fi_to_sv_cosine']:.3f} | {p['fi_to_sv_margin']:.3f}, sv→fi {p['sv_to_fi_cosine']:.3f} | {p['sv_to_fi_margin']:.3f}; {mdl['sentences_per_s']} sentences/s"
                 )
+    if "align" in res:
+        a = res["align"]
+        lines.append("")
+        st = a["shuffled_table"]
+        if "skipped" in st:
+            lines.append(f"shuffled table: skipped ({st['skipped']})")
+        else:
+            lines.append(f"shuffled Tatoeba table ({st['rows']} rows, Finnish shuffled): link P {st['precision']:.3f} R {st['recall']:.3f} F1 {st['f1']:.3f}; align {st['align_s']} s")
+        for r in a["repeated_rows"]:
+            lines.append(f"repeated rows ({r['rows']} rows of {r['distinct']} distinct, fake encoder): align {r['align_s']} s, peak RSS {r['peak_rss_mb']} MB, {r['candidates']} candidate pairs, F1 {r['f1']:.3f}")
     return "\n".join(lines)
