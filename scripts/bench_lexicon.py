@@ -19,7 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bitext.lexicon import bench  # noqa: E402
+from bitext.evaluation import lexicon as bench  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

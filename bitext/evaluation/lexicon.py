@@ -12,25 +12,13 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .translations import TOKEN, Cell, cell_words, coverage_cells, load_lexicon
+from ..lexicon.translations import TOKEN, Cell, cell_words, coverage_cells, load_lexicon
+from .bench import TATOEBA, read_tatoeba
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-TATOEBA = SHARED / "tatoeba-fin-swe" / "test.tsv"
 MARGIN_K = 4
 CANDIDATES = 10  # coverage is computed for each sentence's nearest candidates by cosine
 WEIGHTS = (0.0, 0.03, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6)
 SEED = 0
-
-
-def read_tatoeba(path: Path = TATOEBA) -> tuple[list[str], list[str]]:
-    """Finnish and Swedish sentences of the Tatoeba test file, in file order."""
-    fi, sv = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 4 and parts[2].strip() and parts[3].strip():
-            fi.append(parts[2].strip())
-            sv.append(parts[3].strip())
-    return fi, sv
 
 
 def _margin(s: np.ndarray, k: int = MARGIN_K) -> np.ndarray:
