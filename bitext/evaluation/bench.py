@@ -23,6 +23,11 @@
 ``tatoeba``
     the encoders on the Tatoeba fin–swe test set (``../shared``, skipped when absent):
     P@1 both ways with cosine and ratio-margin scoring, and sentences per second.
+``lexicon``
+    what the fi–sv word lexicon adds (:mod:`bitext.evaluation.lexicon`): Tatoeba P@1 exact
+    and text-match with cosine, margin and the lexicon's coverage (a seeded 500-pair sample
+    for ``reduced``), its coverage of the seed pair's content words, its load and analysis
+    time and memory.
 
 The library logs; the CLI prints the tables. Seeds are fixed.
 """
@@ -513,7 +518,7 @@ def machine() -> dict:
     }
 
 
-SECTIONS = ("seed", "accuracy", "scale", "tatoeba")
+SECTIONS = ("seed", "accuracy", "scale", "tatoeba", "lexicon")
 
 
 def run(size: str = "reduced", sections: Sequence[str] = SECTIONS, tatoeba: Optional[Path] = None) -> dict:
@@ -537,6 +542,11 @@ def run(size: str = "reduced", sections: Sequence[str] = SECTIONS, tatoeba: Opti
     if "tatoeba" in sections:
         log.info("tatoeba")
         out["tatoeba"] = bench_tatoeba(size, Path(tatoeba) if tatoeba else TATOEBA)
+    if "lexicon" in sections:
+        log.info("lexicon: Tatoeba P@1 with the fi–sv lexicon, seed coverage, its cost")
+        from .lexicon import bench_lexicon
+
+        out["lexicon"] = bench_lexicon(size, Path(tatoeba) if tatoeba else TATOEBA)
     out["bench"]["wall_s"] = round(time.time() - started, 1)
     return out
 
@@ -597,4 +607,8 @@ def format_tables(res: dict) -> str:
                 lines.append(
                     f"  {mdl['model']}: fi→sv {p['fi_to_sv_cosine']:.3f} | {p['fi_to_sv_margin']:.3f}, sv→fi {p['sv_to_fi_cosine']:.3f} | {p['sv_to_fi_margin']:.3f}; {mdl['sentences_per_s']} sentences/s"
                 )
+    if "lexicon" in res:
+        from .lexicon import format_table
+
+        lines.extend(format_table(res["lexicon"]))
     return "\n".join(lines)
