@@ -96,7 +96,7 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
 # Kept in step with bitext.evaluation.bench.SIZES / SECTIONS (a test checks), so that
 # building the parser imports nothing heavy.
 BENCH_SIZES = ("full", "reduced")
-BENCH_SECTIONS = ("seed", "accuracy", "scale", "tatoeba", "align")
+BENCH_SECTIONS = ("seed", "accuracy", "scale", "tatoeba", "align", "lexicon")
 
 
 def _register_bench(sub: argparse._SubParsersAction) -> None:

@@ -25,7 +25,7 @@ def reduced(tmp_path_factory):
 
 
 def test_sections(reduced):
-    assert {"bench", "seed", "accuracy", "scale", "tatoeba"} <= set(reduced)
+    assert {"bench", "seed", "accuracy", "scale", "tatoeba", "lexicon"} <= set(reduced)
     m = reduced["bench"]["machine"]
     assert m["cores"] >= 1 and m["cpu"]
 
@@ -80,6 +80,60 @@ def test_tatoeba(reduced):
     e5 = t["models"][0]
     # Far above chance (1/200) for the multilingual encoder.
     assert e5["p_at_1"]["fi_to_sv_cosine"] > 0.5 and e5["sentences_per_s"] > 0
+
+
+TATOEBA = SHARED / "tatoeba-fin-swe" / "test.tsv"
+P_AT_1 = {"fi_to_sv_exact", "sv_to_fi_exact", "fi_to_sv_text", "sv_to_fi_text"}
+
+
+def test_lexicon_section_without_tatoeba(tmp_path):
+    # The seed-pair parts run from package data alone; Tatoeba is skipped with a note.
+    from bitext.evaluation import lexicon
+
+    res = lexicon.bench_lexicon("reduced", tmp_path / "absent.tsv")
+    assert set(res) == {"w", "margin_k", "candidates", "seed_coverage", "cost", "tatoeba"}
+    assert res["w"] == lexicon.W and "not available" in res["tatoeba"]["skipped"]
+    cov = res["seed_coverage"]
+    for lang in ("sv", "fi"):
+        assert cov[lang]["tokens"] > 1000 and 0.5 < cov[lang]["share"] <= 1.0
+        assert cov[lang]["translated"] == round(cov[lang]["share"] * cov[lang]["tokens"])
+    # Every paired cell of the seed pair is analysed, in the cost as in the coverage.
+    assert cov["cells"]["pairs"] == res["cost"]["cell_pairs"] > 300 and 0.0 < cov["cells"]["mean_coverage"] < 1.0
+    assert {"load_s", "analysis_s", "cells", "load_peak_mb", "analysis_peak_mb", "rss_added_mb"} <= set(res["cost"])
+    assert res["cost"]["load_peak_mb"] > 0  # the lexicon is megabytes of tables: a traced peak of 0 is a broken measurement
+    assert "Tatoeba: skipped" in "\n".join(lexicon.format_table(res))
+
+
+@pytest.mark.skipif(not TATOEBA.exists(), reason="../shared/data/tatoeba-fin-swe is not available")
+def test_lexicon_section_on_a_tatoeba_sample():
+    from bitext.evaluation import lexicon
+
+    t = lexicon.bench_tatoeba(TATOEBA, sample=40)
+    assert t["pairs"] == 40 and t["pairs_in_file"] > 40 and "seeded" in t["sample"]
+    assert set(t["p_at_1"]) == set(lexicon.SCORINGS)
+    for scores in (*t["p_at_1"].values(), t["ceiling"]):
+        assert set(scores) == P_AT_1 and all(0.0 <= v <= 1.0 for v in scores.values())
+        # A hit on the gold index is a hit on its text.
+        assert scores["fi_to_sv_text"] >= scores["fi_to_sv_exact"] and scores["sv_to_fi_text"] >= scores["sv_to_fi_exact"]
+    for name in ("cosine", "margin"):  # identical texts score alike: the duplicates' ceiling holds
+        assert all(t["p_at_1"][name][k] <= t["ceiling"][k] for k in P_AT_1)
+    # Far above chance (1/40) for the multilingual encoder, with and without the lexicon.
+    assert min(t["p_at_1"][name]["fi_to_sv_text"] for name in lexicon.SCORINGS) > 0.5
+    assert 40 <= t["coverage_pairs"] <= 40 * 40
+    table = "\n".join(lexicon.format_table({"w": lexicon.W, "margin_k": 4, "candidates": 10, "seed_coverage": lexicon.seed_coverage(), "cost": {"load_s": 0, "analysis_s": 0, "cells": 0, "cell_pairs": 0, "load_peak_mb": 0, "analysis_peak_mb": 0, "rss_added_mb": 0}, "tatoeba": t}))
+    assert "margin+lexicon" in table and "40 of" in table
+
+
+def test_ceiling_of_repeated_sentences():
+    from bitext.evaluation.lexicon import ceiling, p_at_1
+
+    fi, sv = ["a", "a", "b", "c"], ["x", "y", "z", "z"]
+    c = ceiling(fi, sv)
+    # "a" twice with two translations: one right at most; "z" twice: only the first is exact.
+    assert c == {"fi_to_sv_exact": 0.5, "fi_to_sv_text": 0.75, "sv_to_fi_exact": 0.5, "sv_to_fi_text": 0.75}
+    # Scores that treat identical texts alike reach it and no more.
+    same = np.array([[1, 0.5, 0, 0], [1, 0.5, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]], dtype=float)
+    assert p_at_1(same, fi, sv) == c
 
 
 def test_monotone_dp_skips_a_deleted_row():

@@ -104,7 +104,7 @@ def test_polarity_words():
 
 @pytest.mark.skipif(not TATOEBA.exists(), reason="../shared (Tatoeba) not available")
 def test_tatoeba_translations_are_better_covered_than_other_sentences():
-    from bitext.lexicon.bench import read_tatoeba
+    from bitext.evaluation.bench import read_tatoeba
 
     fi, sv = read_tatoeba(TATOEBA)
     n = 400

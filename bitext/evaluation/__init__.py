@@ -5,7 +5,9 @@
 - :mod:`~bitext.evaluation.perturb`: realistic broken variants of a pair, with the truth;
 - :mod:`~bitext.evaluation.baselines`: simple aligners and retrieval scores to compare with;
 - :mod:`~bitext.evaluation.fake`: a deterministic stand-in encoder (no model);
-- :mod:`~bitext.evaluation.bench`: speed, memory and accuracy (``bitext bench``).
+- :mod:`~bitext.evaluation.bench`: speed, memory and accuracy (``bitext bench``);
+- :mod:`~bitext.evaluation.lexicon`: what the fi–sv word lexicon adds (Tatoeba retrieval,
+  coverage of the seed pair, its time and memory; ``bitext bench --only lexicon``).
 
 Package data: ``data/`` holds the seed pair the benchmark runs on (a copy of the project's
 ``data/loviisa_2021_{sv,fi}.txt``), so ``bitext bench`` works from an installed wheel;

@@ -23,6 +23,8 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from .bench import read_tatoeba
+
 SEED = 0
 TATOEBA = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "data" / "tatoeba-fin-swe" / "test.tsv"
 
@@ -33,17 +35,6 @@ def _rss_mb() -> float:
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / 1024 if sys.platform != "darwin" else peak / 2**20, 1)
-
-
-def read_tatoeba(path: Path) -> tuple[list[str], list[str]]:
-    """Finnish and Swedish sentences of a Tatoeba ``fin<TAB>swe<TAB>fi<TAB>sv`` file, in order."""
-    fi, sv = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 4 and parts[2].strip() and parts[3].strip():
-            fi.append(parts[2].strip())
-            sv.append(parts[3].strip())
-    return fi, sv
 
 
 def _markdown_table(header: str, cells: Sequence[str]) -> str:

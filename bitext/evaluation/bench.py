@@ -23,6 +23,11 @@
 ``tatoeba``
     the encoders on the Tatoeba fin–swe test set (``../shared``, skipped when absent):
     P@1 both ways with cosine and ratio-margin scoring, and sentences per second.
+``lexicon``
+    what the fi–sv word lexicon adds (:mod:`bitext.evaluation.lexicon`): Tatoeba P@1 exact
+    and text-match with cosine, margin and the lexicon's coverage (a seeded 500-pair sample
+    for ``reduced``), its coverage of the seed pair's content words, its load and analysis
+    time and memory.
 
 The library logs; the CLI prints the tables. Seeds are fixed.
 """
@@ -513,7 +518,7 @@ def machine() -> dict:
     }
 
 
-SECTIONS = ("seed", "accuracy", "scale", "tatoeba", "align")
+SECTIONS = ("seed", "accuracy", "scale", "tatoeba", "align", "lexicon")
 
 
 def run(size: str = "reduced", sections: Sequence[str] = SECTIONS, tatoeba: Optional[Path] = None) -> dict:
@@ -542,6 +547,11 @@ def run(size: str = "reduced", sections: Sequence[str] = SECTIONS, tatoeba: Opti
         from .alignbench import run as run_align
 
         out["align"] = run_align(size, Path(tatoeba) if tatoeba else TATOEBA)
+    if "lexicon" in sections:
+        log.info("lexicon: Tatoeba P@1 with the fi–sv lexicon, seed coverage, its cost")
+        from .lexicon import bench_lexicon
+
+        out["lexicon"] = bench_lexicon(size, Path(tatoeba) if tatoeba else TATOEBA)
     out["bench"]["wall_s"] = round(time.time() - started, 1)
     return out
 
@@ -612,4 +622,8 @@ def format_tables(res: dict) -> str:
             lines.append(f"shuffled Tatoeba table ({st['rows']} rows, Finnish shuffled): link P {st['precision']:.3f} R {st['recall']:.3f} F1 {st['f1']:.3f}; align {st['align_s']} s")
         for r in a["repeated_rows"]:
             lines.append(f"repeated rows ({r['rows']} rows of {r['distinct']} distinct, fake encoder): align {r['align_s']} s, peak RSS {r['peak_rss_mb']} MB, {r['candidates']} candidate pairs, F1 {r['f1']:.3f}")
+    if "lexicon" in res:
+        from .lexicon import format_table
+
+        lines.extend(format_table(res["lexicon"]))
     return "\n".join(lines)
