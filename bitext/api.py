@@ -118,7 +118,9 @@ def _versions(model: str) -> dict[str, str]:
 
 def _check_related(left: Document, right: Document, links, params: AlignParams) -> None:  # type: ignore[no-untyped-def]
     smaller = min(len(left.rows), len(right.rows))
-    matched = sum(1 for link in links if link.relation == "match")
+    # A split continuation is inferred from the match it continues, so it is no evidence of
+    # its own that the documents are related: only rows paired on their own count.
+    matched = sum(1 for link in links if link.relation == "match" and not link.note.startswith("split"))
     if smaller >= 3 and matched < params.min_matched_share * smaller:
         raise UsageError(
             f"{left.path} and {right.path} do not look like two versions of one document: "
