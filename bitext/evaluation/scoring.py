@@ -12,7 +12,7 @@ a link between two rows outside is not judged.
 **Findings.** Gold categories map to finding kinds (:data:`CATEGORY_KIND`); a finding
 matches a label when it is on the same row pair and the same column (``column_shift`` is
 per row: one per row, any column). ``untranslated`` counts as ``wrong_language`` and
-``inconsistent_translation`` as ``cell_mismatch``. A gold
+``inconsistent_translation`` and ``omission`` as ``cell_mismatch``. A gold
 row that is one-sided expects a ``missing_row``. ``minor`` labels are scored apart: a
 finding there is neither required nor a false alarm; the report counts how many minor
 labels were flagged.
@@ -50,8 +50,9 @@ CATEGORY_KIND = {
 # Finding kinds that count as another kind when scored.
 # The gold's "content_differs" covers a term rendered inconsistently (its c5 labels are the
 # responsible body that the checks report as inconsistent_translation), so both content
-# kinds are scored as cell_mismatch.
-KIND_ALIASES = {"untranslated": "wrong_language", "inconsistent_translation": "cell_mismatch"}
+# kinds are scored as cell_mismatch; so is an omission (a cell that says less is a content
+# difference to the gold).
+KIND_ALIASES = {"untranslated": "wrong_language", "inconsistent_translation": "cell_mismatch", "omission": "cell_mismatch"}
 # Kinds the gold can say something about (the others are reported as "unscored").
 SCORED_KINDS = ("missing_row", "cell_mismatch", "number_mismatch", "column_shift", "empty_cell", "truncated", "wrong_language")
 ROW_LEVEL = frozenset({"column_shift", "missing_row"})
