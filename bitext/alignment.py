@@ -877,7 +877,6 @@ def _splits_and_links(
     for i, (j, comp) in sorted(matched.items()):
         links.append(_link(lrows[i], rrows[j], comp))
 
-    dim = model.left.cells.shape[2]
     # side -> row -> the row of the other side it is linked to; and the run of rows linked to it
     linked = {"left": {i: j for i, (j, _) in matched.items()}, "right": {j: i for i, (j, _) in matched.items()}}
     runs: dict[tuple[str, int], list[int]] = {}

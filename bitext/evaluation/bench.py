@@ -182,12 +182,14 @@ def _child_main() -> None:
     sys.stdout.write(json.dumps(out))
 
 
-def _in_child(spec: dict, timeout: float = 3600) -> dict:
+def _in_child(spec: dict, timeout: float = 3600, code: str = "from bitext.evaluation import bench; bench._child_main()") -> dict:
+    """Run ``code`` in a fresh interpreter with ``spec`` as its argument (time and memory
+    measured on a process of their own); its stdout is the JSON result."""
     env = dict(os.environ)
     env.setdefault("HF_HUB_OFFLINE", "1")
-    env["BITEXT_CACHE_DIR"] = spec["cache_dir"]
+    if "cache_dir" in spec:
+        env["BITEXT_CACHE_DIR"] = spec["cache_dir"]
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    code = "from bitext.evaluation import bench; bench._child_main()"
     proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["?"]

@@ -36,7 +36,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -47,7 +46,8 @@ import numpy as np
 
 from ..lexicon.translations import TOKEN, Cell, cell_words, coverage_cells, lemma, load_lexicon
 from .baselines import MARGIN_K
-from .bench import ROOT, SEED, SEED_FI, SEED_SV, TATOEBA, _rss_mb, read_tatoeba
+from .bench import SEED, SEED_FI, SEED_SV, TATOEBA, _rss_mb, read_tatoeba
+from .bench import _in_child as run_in_child
 
 # The weight of the coverage beside the cosine as the lexicon shipped it (chosen when it was
 # built, see bitext/lexicon/data/README.md); a fixed input here, never fitted to Tatoeba.
@@ -266,14 +266,7 @@ def _cost_main() -> None:
 
 
 def _in_child(spec: dict, timeout: float = 600) -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    code = "from bitext.evaluation import lexicon; lexicon._cost_main()"
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(spec)], capture_output=True, text=True, timeout=timeout, env=env)
-    if proc.returncode != 0:
-        tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
-        raise RuntimeError(f"benchmark subprocess failed: {tail[0]}")
-    return json.loads(proc.stdout)
+    return run_in_child(spec, timeout, code="from bitext.evaluation import lexicon; lexicon._cost_main()")
 
 
 def lexicon_cost(sv_path: Path = SEED_SV, fi_path: Path = SEED_FI) -> dict:

@@ -17,7 +17,6 @@ document text is escaped.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass, field
