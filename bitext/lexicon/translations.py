@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -240,14 +241,32 @@ def cell_words(text: str, lang: str) -> Cell:
     return Cell(lang, tuple(words), frozenset(forms), frozenset(names))
 
 
+@lru_cache(maxsize=50_000)
+def _index(forms: frozenset) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A cell's forms long enough to be a compound part, sorted, and sorted reversed: a
+    prefix or suffix search is then one bisection (cached: a cell is matched many times)."""
+    long = [f for f in forms if len(f) >= MIN_PART]
+    return tuple(sorted(long)), tuple(sorted(f[::-1] for f in long))
+
+
 def _found(candidates: Iterable[str], forms: frozenset) -> bool:
+    """Whether one of ``candidates`` is among ``forms``, or a lemma part at either end of a
+    longer word (compounds), both ways; parts shorter than MIN_PART match by chance."""
+    starts, ends = _index(forms)
     for t in candidates:
         if t in forms:
             return True
         if len(t) < MIN_PART:
             continue
-        for f in forms:  # compounds: a lemma part at either end of a longer word, both ways
-            if len(f) >= MIN_PART and (f.endswith(t) or f.startswith(t) or t.endswith(f) or t.startswith(f)):
+        i = bisect_left(starts, t)  # a form that begins with t
+        if i < len(starts) and starts[i].startswith(t):
+            return True
+        rt = t[::-1]
+        i = bisect_left(ends, rt)  # a form that ends with t
+        if i < len(ends) and ends[i].startswith(rt):
+            return True
+        for k in range(MIN_PART, len(t)):  # a form that t begins or ends with
+            if t[:k] in forms or t[-k:] in forms:
                 return True
     return False
 
