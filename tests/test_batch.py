@@ -356,3 +356,16 @@ def test_corpus_notebook_runs_on_a_batch(corpus, monkeypatch):
         assert "2022" in nb.cells[5].outputs[-1]["data"]["text/plain"]
     images = [o for o in outputs if o.output_type == "display_data" and "image/png" in o.get("data", {})]
     assert len(images) == 2
+
+
+def test_pairs_csv_outside_the_files_folder_names_pairs_by_their_folder(tmp_path):
+    """A pairs CSV elsewhere (absolute paths to id/sv.xml, id/fi.xml): pairs are named by the
+    documents' folder, not all "pair", "pair-2"…"""
+    for doc in ("asd1", "asd2"):
+        (tmp_path / "docs" / doc).mkdir(parents=True)
+        for lang in ("sv", "fi"):
+            (tmp_path / "docs" / doc / f"{lang}.xml").write_text("<d/>", encoding="utf-8")
+    (tmp_path / "lists").mkdir()
+    csv_file = tmp_path / "lists" / "pairs.csv"
+    csv_file.write_text("sv,fi\n" + "".join(f"{tmp_path}/docs/{d}/sv.xml,{tmp_path}/docs/{d}/fi.xml\n" for d in ("asd2", "asd1")), encoding="utf-8")
+    assert [p.name for p in find_pairs([], csv_file).pairs] == ["asd1", "asd2"]

@@ -140,8 +140,8 @@ def find_pairs(
         for sv, fi in read_pairs_csv(pairs_csv):
             try:  # named by its path under the CSV's folder: a/sv.md → a
                 rel = sv.relative_to(Path(pairs_csv).parent)
-            except ValueError:
-                rel = Path(sv.name)
+            except ValueError:  # outside it: the file's folder and name (id/sv.xml → id)
+                rel = Path(sv.parent.name) / sv.name
             tagged = split_tag(rel) or split_tag(Path(sv.name))
             found.append((tagged[1] if tagged else (_stem(sv.name),), sv, fi))
             claimed.update({sv.resolve(), fi.resolve()})
