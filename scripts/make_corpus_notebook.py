@@ -7,10 +7,14 @@ plots. tests/test_batch.py executes it on a small batch.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the seed notebook's script, beside this one
+from make_notebook import notebook, write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "notebooks" / "corpus.ipynb"
@@ -102,12 +106,9 @@ CELLS = [
 
 
 def build() -> nbformat.NotebookNode:
-    nb = new_notebook(cells=CELLS)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
+    return notebook(CELLS)
 
 
 if __name__ == "__main__":
-    nbformat.write(build(), TARGET)
+    write(build(), TARGET)
     print(f"wrote {TARGET}")

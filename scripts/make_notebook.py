@@ -83,20 +83,29 @@ CELLS = [
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook(cells=CELLS)
+def notebook(cells: list) -> nbformat.NotebookNode:
+    """A Python 3 notebook of ``cells`` with stable cell ids (regenerating gives the same
+    file); also used by scripts/make_corpus_notebook.py."""
+    nb = new_notebook(cells=cells)
     for k, cell in enumerate(nb.cells):
-        cell.id = f"cell-{k}"  # stable ids: regenerating gives the same file
+        cell.id = f"cell-{k}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     return nb
 
 
-def main() -> None:
-    nb = build()
+def write(nb: nbformat.NotebookNode, target: Path) -> None:
     nbformat.validate(nb)
-    TARGET.parent.mkdir(exist_ok=True)
-    nbformat.write(nb, TARGET)
+    target.parent.mkdir(exist_ok=True)
+    nbformat.write(nb, target)
+
+
+def build() -> nbformat.NotebookNode:
+    return notebook(CELLS)
+
+
+def main() -> None:
+    write(build(), TARGET)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def check_split_numbers(ctx: Context) -> Iterator[Finding]:
         only_a, only_b = compare_numbers(a, langs[0], b, langs[1])
         if not only_a and not only_b:
             continue
-        rows = (s.whole, s.parts[0]) if s.side == 0 else (s.parts[0], s.whole)
+        rows = s.rows
         yield finding(
             Kind.NUMBER_MISMATCH,
             Severity.ERROR,

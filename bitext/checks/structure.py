@@ -96,6 +96,12 @@ class Split:
     whole: Row
     parts: tuple[Row, ...]
 
+    @property
+    def rows(self) -> tuple[Row, Row]:
+        """The (left, right) rows a finding on this split points at: the whole and its
+        first part, each on its own side."""
+        return (self.whole, self.parts[0]) if self.side == 0 else (self.parts[0], self.whole)
+
 
 def _vec(ctx: Context, side: Side, row: Row) -> np.ndarray:
     v = ctx.measured.left if side == 0 else ctx.measured.right
@@ -231,7 +237,7 @@ def check_structure(ctx: Context) -> Iterator[Finding]:
     p0, p1 = ctx.alignment.prefixes
     for s in splits(ctx):
         other = 1 - s.side
-        rows = (s.whole, s.parts[0]) if s.side == 0 else (s.parts[0], s.whole)
+        rows = s.rows
         yield finding(
             Kind.STRUCTURE,
             Severity.INFO,
