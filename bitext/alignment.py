@@ -198,17 +198,27 @@ def anchor_sets(left: Document, right: Document) -> tuple[tuple[frozenset[str], 
     return per_row(left), per_row(right)
 
 
+DENSE_ANCHOR_CELLS = 4_000_000  # rows × anchor vocabulary up to which the incidence matrices are dense (16 MB); not a decision
+
+
 def anchor_matrices(la: Sequence[frozenset[str]], ra: Sequence[frozenset[str]]):  # type: ignore[no-untyped-def]
     """Row × token incidence matrices (sparse), so anchor overlaps of whole blocks or of
     candidate pairs are matrix products, not Python loops."""
-    from scipy.sparse import csr_matrix
-
     vocab = {t: k for k, t in enumerate(sorted(set().union(*la, *ra)))}
+    # Dense while small (no scipy import, the common document); sparse for large inputs.
+    dense = (len(la) + len(ra)) * max(len(vocab), 1) <= DENSE_ANCHOR_CELLS
 
     def build(sets: Sequence[frozenset[str]]):  # type: ignore[no-untyped-def]
         rows = [k for k, toks in enumerate(sets) for _ in toks]
         cols = [vocab[t] for toks in sets for t in sorted(toks)]
-        return csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(sets), max(len(vocab), 1)))
+        shape = (len(sets), max(len(vocab), 1))
+        if dense:
+            m = np.zeros(shape, np.float32)
+            m[rows, cols] = 1.0
+            return m
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=shape)
 
     return build(la), build(ra)
 
@@ -220,11 +230,12 @@ def _anchor_scores(model: Measurements, li: np.ndarray, rj: np.ndarray, pairs: b
     A, B = A[li], B[rj]
     na = np.asarray(A.sum(axis=1)).ravel()
     nb = np.asarray(B.sum(axis=1)).ravel()
+    sparse = hasattr(A, "toarray")
     if pairs:
-        inter = np.asarray(A.multiply(B).sum(axis=1)).ravel()
+        inter = np.asarray((A.multiply(B) if sparse else A * B).sum(axis=1)).ravel()
         union = na + nb - inter
     else:
-        inter = (A @ B.T).toarray()
+        inter = (A @ B.T).toarray() if sparse else A @ B.T
         union = na[:, None] + nb[None, :] - inter
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(union > 0, inter / np.maximum(union, 1), np.nan)
@@ -435,14 +446,45 @@ def _greedy(score: np.ndarray, pa: np.ndarray, pb: np.ndarray, threshold: float)
 
 
 def _assign(score: np.ndarray) -> list[tuple[int, int]]:
+    """The assignment of rows to columns with the highest total score."""
     if score.size == 0:
         return []
-    # Loaded on first use: scipy.optimize is the slowest import of a warm `check`, and
-    # commands that do not align (eval, --help, reading) need not pay for it.
+    short = _unique_best(score)
+    if short is not None:
+        return short
+    # Loaded only when needed: scipy.optimize is the slowest import of a warm `check`.
     from scipy.optimize import linear_sum_assignment
 
     rows, cols = linear_sum_assignment(-score)
     return sorted(zip(rows.tolist(), cols.tolist()))
+
+
+def _unique_best(score: np.ndarray) -> Optional[list[tuple[int, int]]]:
+    """The optimal assignment when it is obvious, else None: along the shorter side, every
+    row (column) has one strictly best partner and no two share it. Each then gets its
+    maximum, which no other assignment reaches, so this is exactly what the Hungarian
+    method returns, without loading it.
+
+    >>> _unique_best(np.array([[0.9, 0.1], [0.2, 0.8]]))
+    [(0, 0), (1, 1)]
+    >>> _unique_best(np.array([[0.9, 0.1], [0.8, 0.2]])) is None
+    True
+    """
+    flip = score.shape[0] > score.shape[1]
+    s = score.T if flip else score
+    if s.shape[1] < 2:
+        best = np.zeros(s.shape[0], dtype=int)
+        if s.shape[0] > 1:
+            return None
+    else:
+        top2 = np.partition(s, s.shape[1] - 2, axis=1)[:, -2:]
+        if not np.all(top2[:, 1] > top2[:, 0]):
+            return None
+        best = s.argmax(axis=1)
+    if len(np.unique(best)) < len(best):
+        return None
+    pairs = [(int(c), i) if flip else (i, int(c)) for i, c in enumerate(best)]
+    return sorted(pairs)
 
 
 def _near_best(key: np.ndarray, score: np.ndarray, margin: float, k: int, at_least: int) -> np.ndarray:

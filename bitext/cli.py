@@ -348,19 +348,39 @@ def cmd_check(args: argparse.Namespace) -> int:
         before = len(result.findings)
         result = result.without(baseline.findings, baseline.issues, baseline=baseline.path)
         known = before - len(result.findings)
-    from .report.frames import csv_frame
-    from .report.output import frame_csv, write_all
-    from .report.sarif import to_sarif
-    from .report.xlsx import xlsx_bytes
+    from .report.output import write_all
+
+    # Each renderer imports what it needs (pandas, openpyxl, jinja2) only when its report is
+    # asked for: the terminal summary alone needs none of them.
+    def csv_report() -> str:
+        from .report.frames import csv_frame
+        from .report.output import frame_csv
+
+        return frame_csv(csv_frame(result), args.raw_csv)
+
+    def xlsx_report() -> bytes:
+        from .report.xlsx import xlsx_bytes
+
+        return xlsx_bytes(result)
+
+    def alignment_report() -> str:
+        from .report.output import frame_csv
+
+        return frame_csv(result.alignment_frame(), args.raw_csv)
+
+    def sarif_report() -> str:
+        from .report.sarif import to_sarif
+
+        return to_sarif(result)
 
     # All reports rendered, then all renamed into place: one run's reports are all there or none.
     renderers = {
         "json": result.to_json,
-        "csv": lambda: frame_csv(csv_frame(result), args.raw_csv),
-        "xlsx": lambda: xlsx_bytes(result),
+        "csv": csv_report,
+        "xlsx": xlsx_report,
         "html": result.to_html,
-        "alignment": lambda: frame_csv(result.alignment_frame(), args.raw_csv),
-        "sarif": lambda: to_sarif(result),
+        "alignment": alignment_report,
+        "sarif": sarif_report,
     }
     write_all([(getattr(args, k), render) for k, render in renderers.items() if getattr(args, k)])
     passed = result.passed(args.fail_on)

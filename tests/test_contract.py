@@ -71,6 +71,10 @@ def _numeric(value: object) -> bool:
     return False
 
 
+# Numbers that choose a representation, never a result (each has a test that both ways agree).
+NOT_DECISIONS = {"bitext.alignment.DENSE_ANCHOR_CELLS"}
+
+
 def test_no_decision_constant_outside_the_parameters():
     """Module-level numbers in the alignment and the checks would be decisions the
     report's settings do not record: they belong in AlignParams / CheckParams."""
@@ -80,7 +84,49 @@ def test_no_decision_constant_outside_the_parameters():
         for key, value in vars(importlib.import_module(name)).items()
         if key.lstrip("_").isupper() and _numeric(value)
     }
-    assert loose == set()
+    assert loose == NOT_DECISIONS
+
+
+def test_dense_and_sparse_anchor_matrices_agree(monkeypatch):
+    """DENSE_ANCHOR_CELLS picks dense NumPy or scipy.sparse incidence matrices: the anchor
+    overlaps must be the same either way."""
+    from types import SimpleNamespace
+
+    from bitext import alignment
+
+    la = [frozenset({"2021", "§ 3"}), frozenset(), frozenset({"7,5", "2021"})]
+    ra = [frozenset({"2021"}), frozenset({"7,5", "2021", "12"}), frozenset({"§ 3"})]
+    li, rj = np.array([0, 1, 2, 2]), np.array([0, 1, 1, 2])
+    out = []
+    for cells in (alignment.DENSE_ANCHOR_CELLS, 0):
+        monkeypatch.setattr(alignment, "DENSE_ANCHOR_CELLS", cells)
+        m = SimpleNamespace(anchor_matrices=alignment.anchor_matrices(la, ra))
+        assert hasattr(m.anchor_matrices[0], "toarray") == (cells == 0)
+        out.append((alignment._anchor_scores(m, li, rj, pairs=False), alignment._anchor_scores(m, li, rj, pairs=True)))
+    for a, b in zip(*out):
+        np.testing.assert_array_equal(a, b)
+    assert out[0][1][2] == pytest.approx(2 / 3) and out[0][1][1] == 0.0  # {7,5 2021} vs {7,5 2021 12}; nothing vs three
+
+
+def test_obvious_assignments_skip_the_hungarian_method():
+    """_unique_best answers only when its answer is the optimum scipy finds."""
+    from scipy.optimize import linear_sum_assignment
+
+    from bitext.alignment import _assign, _unique_best
+
+    rng = np.random.default_rng(0)
+    answered = 0
+    for shape in [(1, 1), (1, 4), (4, 1), (3, 3), (5, 8), (8, 5)] * 30:
+        score = rng.random(shape)
+        if rng.random() < 0.5:  # near-diagonal blocks, as in aligned tables
+            score[np.arange(min(shape)), np.arange(min(shape))] += 1.0
+        rows, cols = linear_sum_assignment(-score)
+        expected = sorted(zip(rows.tolist(), cols.tolist()))
+        assert _assign(score) == expected
+        answered += _unique_best(score) is not None
+    assert 0 < answered < 180
+    tie = np.array([[0.5, 0.5], [0.1, 0.2]])
+    assert _unique_best(tie) is None
 
 
 def test_every_parameter_is_used():
