@@ -17,11 +17,12 @@ from __future__ import annotations
 import gzip
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 LANGS = ("fi", "sv")
 TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
@@ -36,9 +37,9 @@ def _data(name: str):
 class Lexicon:
     """Both directions of the word lexicon, document frequencies and function words."""
 
-    fi_sv: dict  # fi lemma -> tuple((sv lemma, p(sv|fi)), ...), best first
-    sv_fi: dict
-    df: dict  # lang -> {lemma: segments it occurs in}
+    fi_sv: Mapping  # fi lemma -> tuple((sv lemma, p(sv|fi)), ...), best first
+    sv_fi: Mapping
+    df: dict  # lang -> {lemma: segments it occurs in (as written in the file)}
     segments: dict  # lang -> number of training segments
     function_words: dict  # lang -> frozenset of lemmas
 
@@ -51,39 +52,74 @@ class Lexicon:
 
     def idf(self, lemma: str, lang: str) -> float:
         n = self.segments[lang]
-        return math.log((n + 1) / (self.df[lang].get(lemma, 0) + 1)) + 1.0
+        return math.log((n + 1) / (int(self.df[lang].get(lemma, 0)) + 1)) + 1.0
+
+
+def _fields(name: str, columns: int) -> list[list[str]]:
+    """The columns of a gzipped TSV (header line skipped), each as one list: one C-level
+    split of the whole text, no Python loop per line (the lexicon loads in milliseconds)."""
+    text = _text(name)
+    flat = text[text.find("\n") + 1 :].replace("\n", "\t").split("\t")
+    if flat and flat[-1] == "":
+        flat.pop()
+    return [flat[k::columns] for k in range(columns)]
+
+
+def _text(name: str) -> str:
+    with _data(name).open("rb") as f:
+        return gzip.decompress(f.read()).decode("utf-8")  # whole: much faster than gzip's text mode
+
+
+class _Table(Mapping):
+    """lemma -> ((translation, p), ...), best first, over the lexicon's parallel columns
+    sorted by lemma: an entry is found by bisection and built on first use, so loading
+    does not pay for the 15,000 entries a document never asks for."""
+
+    def __init__(self, keys: list[str], values: list[str], probs: list[str]):
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._keys = [keys[i] for i in order]
+        self._values = [values[i] for i in order]
+        self._probs = [probs[i] for i in order]
+        self._known = frozenset(keys)
+        self._built: dict = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def __getitem__(self, key: str) -> tuple[tuple[str, float], ...]:
+        out = self._built.get(key)
+        if out is None:
+            if key not in self._known:
+                raise KeyError(key)
+            i, j = bisect_left(self._keys, key), bisect_right(self._keys, key)
+            out = tuple(sorted(((self._values[k], float(self._probs[k])) for k in range(i, j)), key=lambda t: (-t[1], t[0])))
+            self._built[key] = out
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._known))
+
+    def __len__(self) -> int:
+        return len(self._known)
 
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The shipped lexicon (read once per process)."""
-    fi_sv: dict = {}
-    sv_fi: dict = {}
-    with gzip.open(_data("translations.tsv.gz").open("rb"), "rt", encoding="utf-8") as f:
-        next(f)
-        for line in f:
-            fi, sv, p_sv, p_fi, _ = line.rstrip("\n").split("\t")
-            fi_sv.setdefault(fi, []).append((sv, float(p_sv)))
-            sv_fi.setdefault(sv, []).append((fi, float(p_fi)))
-    for d in (fi_sv, sv_fi):
-        for k, v in d.items():
-            d[k] = tuple(sorted(v, key=lambda t: (-t[1], t[0])))
+    fi, sv, p_sv, p_fi, _ = _fields("translations.tsv.gz", 5)
     df: dict = {}
     segments: dict = {}
     for lang in LANGS:
-        counts: dict = {}
-        with gzip.open(_data(f"idf_{lang}.tsv.gz").open("rb"), "rt", encoding="utf-8") as f:
-            segments[lang] = int(next(f).split("\t")[1])
-            for line in f:
-                w, c = line.rstrip("\n").split("\t")
-                counts[w] = int(c)
-        df[lang] = counts
+        text = _text(f"idf_{lang}.tsv.gz")
+        segments[lang] = int(text[: text.find("\n")].split("\t")[1])
+        lemmas, counts = _fields(f"idf_{lang}.tsv.gz", 2)
+        df[lang] = dict(zip(lemmas, counts))  # counts parsed when asked (idf)
     fw: dict = {lang: set() for lang in LANGS}
     for line in _data("function_words.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             lang, w = line.split("\t")
             fw[lang].add(w)
-    return Lexicon(fi_sv, sv_fi, df, segments, {k: frozenset(v) for k, v in fw.items()})
+    return Lexicon(_Table(fi, sv, p_sv), _Table(sv, fi, p_fi), df, segments, {k: frozenset(v) for k, v in fw.items()})
 
 
 def _check(lang: str) -> None:
@@ -93,8 +129,8 @@ def _check(lang: str) -> None:
 
 @lru_cache(maxsize=2)
 def _forms(lang: str) -> dict:
-    with gzip.open(_data(f"forms_{lang}.tsv.gz").open("rb"), "rt", encoding="utf-8") as f:
-        return dict(line.rstrip("\n").split("\t") for line in f)
+    fields = iter(_text(f"forms_{lang}.tsv.gz").replace("\n", "\t").split("\t"))
+    return {form: lem for form, lem in zip(fields, fields) if form}
 
 
 MAX_ENDING = {"fi": 6, "sv": 4}  # longest inflectional ending stripped from an unknown form
