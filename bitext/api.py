@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Mapping, Optional, Sequence, Union
 
 from .errors import UsageError
 from .embed import Embed, Embedder, EmbeddingCache, Encoder, Progress, get_encoder
-from .language import detect_document, order_pair
+from .language import Memo, detect_document, order_pair
 from .model import Alignment, CheckResult, Document
 from .normalize import normalize
 from .params import AlignParams, CheckParams, as_settings, signature
@@ -34,14 +34,15 @@ def bitext_version() -> str:
         return "0+unknown"
 
 
-def read(path: PathLike, format: str = "auto") -> Document:
-    """Read, normalise and detect the language of one document.
+def read(path: PathLike, format: str = "auto", memo: Optional[Memo] = None) -> Document:
+    """Read, normalise and detect the language of one document (``memo``: where language
+    scores are kept between runs, e.g. an :class:`~bitext.embed.EmbeddingCache`).
 
     >>> doc = read("data/loviisa_2021_sv.txt")
     >>> doc.language, len(doc.parts), len(doc.tables), len(doc.rows)
     ('sv', 5, 25, 67)
     """
-    return detect_document(normalize(read_raw(path, format)))
+    return detect_document(normalize(read_raw(path, format)), memo)
 
 
 def make_embedder(
@@ -80,9 +81,12 @@ def align(
     from . import alignment as align_step
 
     params = _align_params(align_params, threshold)
-    docs = [d if isinstance(d, Document) else read(d) for d in (first, second)]
-    left, right = order_pair(docs[0], docs[1], same_language=same_language)
-    emb = embedder or make_embedder(model, cache=cache, cache_dir=cache_dir)
+    # The cache first (it also keeps language scores), the encoder after the inputs are
+    # read: a bad input fails before a model is loaded.
+    memo = embedder.cache if embedder is not None else (EmbeddingCache(cache_dir) if cache else None)
+    docs = [d if isinstance(d, Document) else read(d, memo=memo) for d in (first, second)]
+    left, right = order_pair(docs[0], docs[1], same_language=same_language, memo=memo)
+    emb = embedder or Embedder(get_encoder(model), memo)
     links, measured = align_step.align_documents(left, right, _embed_function(emb, progress), params)
     _check_related(left, right, links, params)
     settings = {

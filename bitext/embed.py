@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Iterable, Mapping, Optional, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -153,7 +154,9 @@ def default_cache_dir() -> Path:
 
 
 class EmbeddingCache:
-    """Vectors on disk, keyed by (model identity, SHA-256 of the text).
+    """Vectors on disk, keyed by (model identity, SHA-256 of the text); beside them, other
+    results that depend on a text alone (its language scores), by (kind, SHA-256): see
+    :meth:`recall`.
 
     What is read is checked, never trusted: a vector that is truncated, NULL, not float32,
     of another length than the model's other vectors, not finite or all zero is treated as
@@ -197,6 +200,7 @@ class EmbeddingCache:
             conn.execute("PRAGMA busy_timeout = 60000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))")
+            conn.execute("CREATE TABLE IF NOT EXISTS memo (kind TEXT, key BLOB, value TEXT, PRIMARY KEY (kind, key))")
         except sqlite3.DatabaseError as exc:
             conn.close()
             if not _is_damage(exc) or self._repaired:
@@ -312,6 +316,59 @@ class EmbeddingCache:
                 except sqlite3.Error:
                     pass
             raise
+
+    def recall(self, kind: str, texts: Sequence[str]) -> list[Any]:
+        """Stored results of ``kind`` (e.g. a language detector and its version) for each
+        text, None where there is none or it is unreadable; a cache that cannot be read
+        gives all None (a warning; the caller computes them).
+
+        >>> import tempfile
+        >>> cache = EmbeddingCache(tempfile.mkdtemp())
+        >>> cache.remember("k", {"a": {"sv": 1.0}}), cache.recall("k", ["a", "b"])
+        (None, [{'sv': 1.0}, None])
+        """
+        out: list[Any] = [None] * len(texts)
+        try:
+            db = self._db()
+            if self.readonly and not self._has_memo(db):
+                return out
+            for i, text in enumerate(texts):
+                row = db.execute("SELECT value FROM memo WHERE kind = ? AND key = ?", (kind, self._key(text))).fetchone()
+                if row:
+                    try:
+                        out[i] = json.loads(row[0])
+                    except (TypeError, ValueError):
+                        self.rejected += 1
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("cache %s unusable (%s); continuing without it", self.path, exc)
+        return out
+
+    def remember(self, kind: str, values: Mapping[str, Any]) -> None:
+        """Store JSON-able results of ``kind`` by text (nothing in a read-only cache; a
+        cache that cannot be written: a warning)."""
+        try:
+            db = self._db()
+            if self.readonly:
+                return
+            rows = [(kind, self._key(t), json.dumps(v, sort_keys=True)) for t, v in values.items()]
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    try:
+                        db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("cannot write the cache %s (%s)", self.path, exc)
+
+    @staticmethod
+    def _has_memo(db: sqlite3.Connection) -> bool:
+        """A read-only cache made before the memo table existed has none."""
+        return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'memo'").fetchone() is not None
 
     def close(self) -> None:
         if self._conn is not None:

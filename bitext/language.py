@@ -18,6 +18,7 @@ import os
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any, Mapping, Optional, Protocol, Sequence
 
 from .errors import InputError, UsageError
 from .model import Document, Source, Step
@@ -145,17 +146,66 @@ def words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
 
-def vote(texts: "list[str]", exclude: "frozenset[str] | set[str]" = frozenset()) -> tuple[tuple[str, float], ...]:
+class Memo(Protocol):
+    """Where results of pure functions of a text are kept between runs (the embedding
+    cache is one): ``recall`` gives None for what it does not hold, and what it gives is
+    checked before use; neither method raises for a cache it cannot use."""
+
+    def recall(self, kind: str, texts: Sequence[str]) -> list[Any]: ...
+
+    def remember(self, kind: str, values: Mapping[str, Any]) -> None: ...
+
+
+def _memo_kind(languages: tuple[str, ...]) -> str:
+    """What a stored language score depends on: the detector's version, profiles and seed."""
+    from importlib.metadata import version
+
+    return f"langdetect-{version('langdetect')}/{'+'.join(languages)}/seed{SEED}"
+
+
+def _valid_scores(value: Any, languages: tuple[str, ...]) -> Optional[dict[str, float]]:
+    if not isinstance(value, dict):
+        return None
+    if not all(k in languages and isinstance(v, (int, float)) and 0.0 <= v <= 1.0 for k, v in value.items()):
+        return None
+    return {k: float(v) for k, v in value.items()}
+
+
+def scores_of(texts: Sequence[str], memo: Optional[Memo] = None, languages: tuple[str, ...] = LANGUAGES) -> list[dict[str, float]]:
+    """:func:`detect_scores` of each text; through ``memo`` when given, so that a document
+    read again is not detected again (langdetect costs ~2 ms a text; the answer for a
+    text never changes, the detector being seeded).
+
+    >>> scores_of(["Vi följer upp ekonomin.", ""])[1]
+    {}
+    """
+    if memo is None:
+        return [detect_scores(t, languages) for t in texts]
+    kind = _memo_kind(languages)
+    distinct = sorted(set(texts))
+    known: dict[str, dict[str, float]] = {}
+    for text, value in zip(distinct, memo.recall(kind, distinct)):
+        valid = _valid_scores(value, languages)
+        if valid is not None:
+            known[text] = valid
+    fresh = {t: detect_scores(t, languages) for t in distinct if t not in known}
+    if fresh:
+        memo.remember(kind, fresh)
+    known.update(fresh)
+    return [known[t] for t in texts]
+
+
+def vote(texts: "list[str]", exclude: "frozenset[str] | set[str]" = frozenset(), memo: Optional[Memo] = None) -> tuple[tuple[str, float], ...]:
     """Length-weighted language vote over ``texts``, words in ``exclude`` left out; the
     scores sum to 1, best first (empty when nothing is left to vote)."""
     totals: dict[str, float] = {}
-    for text in texts:
-        if exclude:
-            text = " ".join(w for w in _WORD.findall(text) if w.lower() not in exclude)
+    if exclude:
+        texts = [" ".join(w for w in _WORD.findall(text) if w.lower() not in exclude) for text in texts]
+    for text, scores in zip(texts, scores_of(texts, memo)):
         # Names and terms (one or two words) tell little about the language of a document;
         # phrases and sentences do.
         weight = len(text) * (1.0 if len(_WORD.findall(text)) >= 3 else SHORT_WEIGHT)
-        for lang, p in detect_scores(text).items():
+        for lang, p in scores.items():
             totals[lang] = totals.get(lang, 0.0) + p * weight
     total = sum(totals.values())
     if not total:
@@ -167,7 +217,7 @@ def _scores_text(scores: tuple[tuple[str, float], ...]) -> str:
     return ", ".join(f"{k} {v:.2f}" for k, v in scores)
 
 
-def detect_document(doc: Document) -> Document:
+def detect_document(doc: Document, memo: Optional[Memo] = None) -> Document:
     """Return ``doc`` with ``language`` set: the length-weighted vote of all its text
     (paragraphs, headings, titles, headers, cells); the vote is recorded as a step.
 
@@ -179,7 +229,7 @@ def detect_document(doc: Document) -> Document:
     """
     texts = vote_sample(document_texts(doc))
     # A sample of numbers and codes alone says nothing: then all the text votes.
-    scores = vote(texts) or vote([t[:VOTE_TEXT_CHARS] for t in document_texts(doc)])
+    scores = vote(texts, memo=memo) or vote([t[:VOTE_TEXT_CHARS] for t in document_texts(doc)], memo=memo)
     if not scores:
         raise InputError(doc.path, "no text to tell the language from")
     step = Step("language_detected", Source(doc.path), f"{scores[0][0]}: vote of {len(texts)} texts ({_scores_text(scores)})")
@@ -192,7 +242,7 @@ def _sv_share(scores: tuple[tuple[str, float], ...]) -> float:
     return sv / (sv + fi) if sv + fi else 0.5
 
 
-def detect_pair(a: Document, b: Document) -> tuple[Document, Document]:
+def detect_pair(a: Document, b: Document, memo: Optional[Memo] = None) -> tuple[Document, Document]:
     """Decide the languages of two versions of one document together.
 
     Words both versions contain (names, Latin terms, codes) do not vote. When, on the rest,
@@ -206,8 +256,8 @@ def detect_pair(a: Document, b: Document) -> tuple[Document, Document]:
     wa = set().union(*map(words, ta)) if ta else set()
     wb = set().union(*map(words, tb)) if tb else set()
     shared = frozenset(wa & wb)  # from all the text; the vote itself reads a sample
-    sa = vote(vote_sample(ta), shared) or vote([t[:VOTE_TEXT_CHARS] for t in ta], shared)
-    sb = vote(vote_sample(tb), shared) or vote([t[:VOTE_TEXT_CHARS] for t in tb], shared)
+    sa = vote(vote_sample(ta), shared, memo) or vote([t[:VOTE_TEXT_CHARS] for t in ta], shared, memo)
+    sb = vote(vote_sample(tb), shared, memo) or vote([t[:VOTE_TEXT_CHARS] for t in tb], shared, memo)
     share_a, share_b = _sv_share(sa), _sv_share(sb)
     if share_a >= CLEAR_SHARE and share_b <= 1 - CLEAR_SHARE:
         langs, why = ("sv", "fi"), "one clearly Swedish, one clearly Finnish"
@@ -229,16 +279,17 @@ def detect_pair(a: Document, b: Document) -> tuple[Document, Document]:
     return out[0], out[1]
 
 
-def order_pair(a: Document, b: Document, same_language: bool = False) -> tuple[Document, Document]:
+def order_pair(a: Document, b: Document, same_language: bool = False, memo: Optional[Memo] = None) -> tuple[Document, Document]:
     """Put the two versions in the canonical order (Swedish, then Finnish), whatever the
     argument order. Two documents in the same language are an error unless
-    ``same_language`` (comparing two revisions: argument order is kept).
+    ``same_language`` (comparing two revisions: argument order is kept). ``memo``: where
+    language scores are kept between runs (see :func:`scores_of`).
 
     Unless ``same_language``, the languages are first decided together
     (:func:`detect_pair`): one clearly Swedish and one clearly Finnish version are that pair,
     even when names or Latin terms outvote the language in each on its own."""
     if not same_language:
-        a, b = detect_pair(a, b)
+        a, b = detect_pair(a, b, memo)
     if a.language == b.language:
         if same_language:
             return a, b

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from bitext.embed import Embedder, EmbeddingCache
+from conftest import SV
 
 DIM = 8
 
@@ -127,3 +128,58 @@ def test_full_disk_names_the_real_error(tmp_path):
     with pytest.raises(sqlite3.OperationalError, match="full"):
         cache.put("m", [f"t{k}" for k in range(500)], np.ones((500, DIM), np.float32))
     assert cache.get("m", ["a"])[0] is not None  # still usable, the old entries intact
+
+
+# --- language scores kept beside the vectors ---------------------------------------------------
+
+
+def _counting_detector(monkeypatch):
+    """Count the texts langdetect is really asked about (the in-process cache cleared)."""
+    from bitext import language
+
+    asked: list[str] = []
+    real = language._detect_uncached
+    language._detect_scores.cache_clear()
+    monkeypatch.setattr(language, "_detect_uncached", lambda text, langs: asked.append(text) or real(text, langs))
+    return asked
+
+
+def test_language_scores_are_kept_between_runs(tmp_path, monkeypatch):
+    """A document read again (a new process: the in-memory cache is empty) is not detected
+    again: its scores come from the cache, and the decision is the same."""
+    from bitext import api, language
+
+    asked = _counting_detector(monkeypatch)
+    first = api.read(SV, memo=EmbeddingCache(tmp_path))
+    assert len(asked) > 20
+    asked.clear()
+    language._detect_scores.cache_clear()
+    again = api.read(SV, memo=EmbeddingCache(tmp_path))
+    assert asked == [] and again.language_scores == first.language_scores == api.read(SV).language_scores
+
+
+@pytest.mark.parametrize("stored", ['{"sv": 7}', '{"xx": 0.5}', '["sv"]', "not json"])
+def test_bad_language_scores_are_recomputed(tmp_path, monkeypatch, stored):
+    from bitext import language
+
+    cache = EmbeddingCache(tmp_path)
+    text = "Kommunen ordnar utbildning för personalen varje år."
+    kind = language._memo_kind(language.LANGUAGES)
+    cache.remember(kind, {text: {"fi": 1.0}})
+    cache._db().execute("UPDATE memo SET value = ?", (stored,))
+    asked = _counting_detector(monkeypatch)
+    assert max(language.scores_of([text], cache)[0].items(), key=lambda kv: kv[1])[0] == "sv"
+    assert asked == [text]
+    assert cache.recall(kind, [text])[0]["sv"] > 0.9  # the bad entry replaced
+
+
+def test_a_cache_made_before_the_memo_table_is_read(tmp_path, monkeypatch):
+    """An older cache (vectors only) opened read-only: language is detected, nothing fails."""
+    con = sqlite3.connect(tmp_path / "embeddings.sqlite3")
+    con.execute("CREATE TABLE vectors (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))")
+    con.close()
+    monkeypatch.setattr(os, "access", lambda path, mode: mode != os.W_OK)
+    from bitext import api
+
+    doc = api.read(SV, memo=EmbeddingCache(tmp_path))
+    assert doc.language == "sv"
