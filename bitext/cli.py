@@ -330,9 +330,34 @@ def cmd_align(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from .api import check
+def _check_or_recall(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The check's result, and whether it is the stored result of an earlier run on the
+    same inputs and settings (see :mod:`bitext.result_cache`)."""
+    if args.no_cache:
+        from .api import check
 
+        return check(args.first, args.second, **_options(args)), False
+    from . import result_cache
+    from .embed import EmbeddingCache
+
+    cache = EmbeddingCache(args.cache_dir)
+    options = {"model": args.model, "same_language": args.same_language, "threshold": args.threshold}
+    key = result_cache.result_key(args.first, args.second, options)
+    found = result_cache.recall(cache, key)
+    if found is not None:
+        log.debug("inputs and settings unchanged: the stored result %s", key)
+        return found, True
+    from .api import check
+    from .embed import Embedder, get_encoder
+
+    result = check(args.first, args.second, **_options(args), embedder=Embedder(get_encoder(args.model), cache))
+    # Stored only if neither input changed while it was being checked.
+    if result_cache.result_key(args.first, args.second, options) == key:
+        result_cache.store(cache, key, result)
+    return result, False
+
+
+def cmd_check(args: argparse.Namespace) -> int:
     outputs = [getattr(args, k) for k in ("json", "csv", "xlsx", "html", "alignment", "sarif") if getattr(args, k)]
     inputs = [args.first, args.second] + ([args.baseline] if args.baseline else [])
     for out in outputs:
@@ -342,7 +367,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from .report.baseline import read_baseline
 
         baseline = read_baseline(args.baseline)  # before the work: a bad file fails at once
-    result = check(args.first, args.second, **_options(args))
+    result, stored = _check_or_recall(args)
     known = 0
     if baseline is not None:
         before = len(result.findings)
@@ -385,14 +410,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     write_all([(getattr(args, k), render) for k, render in renderers.items() if getattr(args, k)])
     passed = result.passed(args.fail_on)
     if not args.quiet:
-        print(_summary_text(result, args.fail_on, passed, baseline.path if baseline else None, known), file=sys.stderr)
+        print(_summary_text(result, args.fail_on, passed, baseline.path if baseline else None, known, stored), file=sys.stderr)
     return 0 if passed else 1
 
 
 SHOWN_ISSUES = 12  # in the terminal summary; the reports list them all
 
 
-def _summary_text(result, fail_on: str, passed: bool, baseline: Optional[str] = None, known: int = 0) -> str:  # type: ignore[no-untyped-def]
+def _summary_text(result, fail_on: str, passed: bool, baseline: Optional[str] = None, known: int = 0, stored: bool = False) -> str:  # type: ignore[no-untyped-def]
     s = result.summary()
     a, b = result.alignment.prefixes
     lines = [
@@ -400,6 +425,8 @@ def _summary_text(result, fail_on: str, passed: bool, baseline: Optional[str] = 
         f"{result.alignment.right.path} ({b}{_enc(result.alignment.right)}, {s['rows'][b]} rows)",
         "  links: " + ", ".join(f"{v} {k}" for k, v in s["links"].items()),
     ]
+    if stored:
+        lines.append("  inputs, settings and code unchanged: the result stored by an earlier run (--no-cache to check again)")
     if baseline is not None:
         lines.append(f"  baseline {baseline}: {known} known finding(s) left out")
     if s["findings"]:

@@ -201,6 +201,7 @@ class EmbeddingCache:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))")
             conn.execute("CREATE TABLE IF NOT EXISTS memo (kind TEXT, key BLOB, value TEXT, PRIMARY KEY (kind, key))")
+            conn.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB, stored INTEGER)")
         except sqlite3.DatabaseError as exc:
             conn.close()
             if not _is_damage(exc) or self._repaired:
@@ -302,10 +303,14 @@ class EmbeddingCache:
             return
         rows = [(model, self._key(t), np.asarray(v, np.float32).tobytes())
                 for t, v in zip(texts, vectors) if self.valid(np.asarray(v, np.float32).tobytes()) is not None]
+        self._write(lambda db: db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows))
+
+    def _write(self, statements: Callable[[sqlite3.Connection], object]) -> None:
+        """Run ``statements`` in one write transaction (raising the real error)."""
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+            statements(db)
             db.execute("COMMIT")
         except BaseException:
             # SQLite has already rolled back after some errors (a full disk): rolling back
@@ -316,6 +321,16 @@ class EmbeddingCache:
                 except sqlite3.Error:
                     pass
             raise
+
+    def _write_or_warn(self, statements: Callable[[sqlite3.Connection], object]) -> None:
+        """:meth:`_write` for what is only worth keeping: a cache that cannot take it is a
+        warning, not a failure (nothing is written to a read-only cache)."""
+        try:
+            self._db()
+            if not self.readonly:
+                self._write(statements)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("cannot write the cache %s (%s)", self.path, exc)
 
     def recall(self, kind: str, texts: Sequence[str]) -> list[Any]:
         """Stored results of ``kind`` (e.g. a language detector and its version) for each
@@ -346,24 +361,26 @@ class EmbeddingCache:
     def remember(self, kind: str, values: Mapping[str, Any]) -> None:
         """Store JSON-able results of ``kind`` by text (nothing in a read-only cache; a
         cache that cannot be written: a warning)."""
+        rows = [(kind, self._key(t), json.dumps(v, sort_keys=True)) for t, v in values.items()]
+        self._write_or_warn(lambda db: db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows))
+
+    def get_result(self, key: str) -> Optional[bytes]:
+        """A stored check result (see :mod:`bitext.result_cache`), or None."""
         try:
-            db = self._db()
-            if self.readonly:
-                return
-            rows = [(kind, self._key(t), json.dumps(v, sort_keys=True)) for t, v in values.items()]
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany("INSERT OR REPLACE INTO memo VALUES (?, ?, ?)", rows)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    try:
-                        db.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
-                raise
-        except (sqlite3.Error, OSError) as exc:
-            log.warning("cannot write the cache %s (%s)", self.path, exc)
+            row = self._db().execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+        except (sqlite3.Error, OSError) as exc:  # no such table in an older read-only cache, damage
+            log.debug("no stored results in %s (%s)", self.path, exc)
+            return None
+        return bytes(row[0]) if row and isinstance(row[0], (bytes, bytearray, memoryview)) else None
+
+    def put_result(self, key: str, value: bytes, keep: int) -> None:
+        """Store a check result, keeping the ``keep`` newest (nothing in a read-only cache)."""
+        def replace(db: sqlite3.Connection) -> None:
+            order = db.execute("SELECT coalesce(max(stored), 0) + 1 FROM results").fetchone()[0]
+            db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (key, value, order))
+            db.execute("DELETE FROM results WHERE stored <= ?", (order - keep,))
+
+        self._write_or_warn(replace)
 
     @staticmethod
     def _has_memo(db: sqlite3.Connection) -> bool:
