@@ -382,6 +382,10 @@ class EmbeddingCache:
 
         self._write_or_warn(replace)
 
+    def clear_results(self) -> None:
+        """Forget every stored check result (vectors and language scores stay)."""
+        self._write_or_warn(lambda db: db.execute("DELETE FROM results"))
+
     @staticmethod
     def _has_memo(db: sqlite3.Connection) -> bool:
         """A read-only cache made before the memo table existed has none."""
