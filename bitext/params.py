@@ -118,6 +118,9 @@ class CheckParams:
     structure_split_rows: int = 4  # a split grows by at most this many one-sided rows either way (a cell listing a few items)
     structure_split_length: float = 0.75  # ... and the whole row is this long against its parts together (sv/fi lengths differ ±25%)
     structure_moved_scaled: float = 0.5  # a row is a moved note when its nearest paragraph is at least halfway from background to a faithful pair
+    # --- paired tables of different widths: which column of one is which of the other
+    column_map_min_pairs: int = 3  # a column pair's similarity counts from this many filled cell pairs (fewer: chance)
+    column_map_gain: float = 0.02  # another column correspondence replaces the straight one when it is this much closer per matched row
 
 
 def as_settings(params: Any) -> dict[str, Any]:

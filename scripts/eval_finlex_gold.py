@@ -63,6 +63,8 @@ def main(argv: "list[str] | None" = None) -> int:
     ap.add_argument("--run", action="store_true", help="make missing reports with python -m bitext check")
     args = ap.parse_args(argv)
     dev = args.dev if args.dev.exists() else Path("/work/shared/data/finlex/dev")
+    if args.run:
+        args.reports.mkdir(parents=True, exist_ok=True)
     out = []
     for gold in sorted(GOLD.glob("*.csv")):
         report = args.reports / f"{gold.stem}.json"

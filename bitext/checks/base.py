@@ -20,6 +20,9 @@ from ..params import CheckParams
 
 if TYPE_CHECKING:
     from ..alignment import Measurements
+    from .columns import ColumnMap
+
+EMPTY_CELL = Cell("", "")  # where one version's table has no such column
 
 
 # --- the registry -------------------------------------------------------------------------
@@ -132,11 +135,69 @@ class Context:
 
     @cached_property
     def aligned(self) -> list[Link]:
-        """Matched links whose columns line up (no column shift) and pair one row with one
-        row: a row paired with several rows of the other version (a split row) is compared
-        as a whole (see :attr:`split_groups`), not cell by cell with each part."""
+        """Matched links whose columns line up (no column shift, or a table layout that
+        :attr:`column_maps` reads) and pair one row with one row: a row paired with several
+        rows of the other version (a split row) is compared as a whole (see
+        :attr:`split_groups`), not cell by cell with each part."""
         split = {(l.left.rowkey, l.right.rowkey) for group in self.split_groups for l in group}  # type: ignore[union-attr]
-        return [l for l in self.matched if l.shift == 0 and (l.left.rowkey, l.right.rowkey) not in split]  # type: ignore[union-attr]
+        return [
+            l for l in self.matched
+            if (l.shift == 0 or self.column_map(l) is not None) and (l.left.rowkey, l.right.rowkey) not in split  # type: ignore[union-attr]
+        ]
+
+    @cached_property
+    def column_maps(self) -> "dict[tuple[int, int], ColumnMap]":
+        """Paired tables of different widths whose columns correspond otherwise than
+        straight (see :mod:`bitext.checks.columns`)."""
+        from .columns import column_maps
+
+        return column_maps(self.alignment, self.measured, self.params)
+
+    def column_map(self, link: Link) -> "Optional[ColumnMap]":
+        assert link.left is not None and link.right is not None
+        return self.column_maps.get((link.left.table, link.right.table)) if self.column_maps else None
+
+    def columns_of(self, link: Link, column: int) -> tuple[Optional[int], Optional[int]]:
+        """The (left, right) columns compared at the left table's ``column``: the same
+        column, or by the table's column correspondence, where a column one version lacks
+        stands in for its empty neighbour (one version writes a sub-label in a column of its
+        own, the other in the label's column); None where a side has no such column."""
+        assert link.left is not None and link.right is not None
+        cmap = self.column_map(link)
+        if cmap is None:
+            return column, column
+        r = cmap.right_column(column)
+        if r is None:
+            return None, None
+        lc = column
+        if not link.left.cell(lc).text:
+            lc = next((k for k in (column + 1, column - 1) if k in cmap.left_only and link.left.cell(k).text), lc)
+        if not link.right.cell(r).text:
+            r = next((k for k in (r + 1, r - 1) if k in cmap.right_only and link.right.cell(k).text), r)
+        return lc, r
+
+    def pair(self, link: Link, column: int) -> tuple[Cell, Cell]:
+        """The (left, right) cells compared at the left table's ``column`` (see
+        :meth:`columns_of`; an empty cell where a side has no such column)."""
+        assert link.left is not None and link.right is not None
+        lc, rc = self.columns_of(link, column)
+        return (link.left.cell(lc) if lc is not None else EMPTY_CELL), (link.right.cell(rc) if rc is not None else EMPTY_CELL)
+
+    def cell_pairs(self, link: Link) -> Iterator[tuple[int, Cell, Cell]]:
+        """:func:`cell_pairs` through the table's column correspondence: columns without a
+        counterpart are left out (the layout is reported once, as structure)."""
+        cmap = self.column_map(link)
+        if cmap is None:
+            yield from cell_pairs(link)
+            return
+        for c, r in enumerate(cmap.columns):
+            if r is not None:
+                yield (c, *self.pair(link, c))
+
+    def cos(self, link: Link, c: int) -> Optional[float]:
+        assert link.left is not None and link.right is not None
+        lc, rc = self.columns_of(link, c)
+        return None if lc is None or rc is None else self.measured.cell_cosine(link.left, link.right, lc, rc)
 
     @cached_property
     def split_groups(self) -> list[list[Link]]:
@@ -154,10 +215,6 @@ class Context:
         """Results checks share within one run (computed once, by the first check asking)."""
         return {}
 
-    def cos(self, link: Link, c: int) -> Optional[float]:
-        assert link.left is not None and link.right is not None
-        return self.measured.cell_cosine(link.left, link.right, c)
-
     @cached_property
     def column_stats(self) -> dict[int, tuple[float, float]]:
         """Per column: (median, robust spread) of the cosine of distinct aligned cell pairs."""
@@ -168,7 +225,8 @@ class Context:
             for l in self.aligned:
                 v = self.cos(l, c)
                 if v is not None:
-                    seen[(l.left.cell(c).text, l.right.cell(c).text)] = v  # type: ignore[union-attr]
+                    a, b = self.pair(l, c)
+                    seen[(a.text, b.text)] = v
             vals = np.array(list(seen.values()))
             if len(vals) >= p.min_column_pairs:
                 med = float(np.median(vals))
@@ -183,12 +241,13 @@ class Context:
         for l in self.aligned:
             assert l.left is not None and l.right is not None
             for c in range(self.width):
-                v = m.left.vector(l.left, c)
+                lc, rc = self.columns_of(l, c)
+                v = None if lc is None else m.left.vector(l.left, lc)
                 if v is not None:
-                    out["left"][c][l.left.cell(c).text] = v
-                v = m.right.vector(l.right, c)
+                    out["left"][c][l.left.cell(lc).text] = v  # type: ignore[arg-type]
+                v = None if rc is None else m.right.vector(l.right, rc)
                 if v is not None:
-                    out["right"][c][l.right.cell(c).text] = v
+                    out["right"][c][l.right.cell(rc).text] = v  # type: ignore[arg-type]
         return out
 
     @cached_property

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..lexicon import FUNCTION_WORDS, ends_sentence
 from ..model import Finding, Kind, Severity
-from .base import Context, cell_pairs, finding, quote, register
+from .base import Context, finding, quote, register
 
 
 def _blank(text: str) -> bool:
@@ -21,7 +21,7 @@ def check_empty_cells(ctx: Context) -> Iterator[Finding]:
     A column one version's table lacks is empty there."""
     la, lb = ctx.names
     for link in ctx.aligned:
-        for c, a, b in cell_pairs(link):
+        for c, a, b in ctx.cell_pairs(link):
             if _blank(a.text) == _blank(b.text):
                 continue
             empty, full, text = (la, lb, b.text) if not a.text else (lb, la, a.text)
@@ -41,7 +41,7 @@ def check_truncated(ctx: Context) -> Iterator[Finding]:
     other version's cell ends a sentence — and not completed by a continuation (warning)."""
     names = ctx.names
     for link in ctx.aligned:
-        for c, a, b in cell_pairs(link):
+        for c, a, b in ctx.cell_pairs(link):
             for side, (cell, other) in enumerate(((a, b), (b, a))):
                 text = cell.text
                 if not text or cell.inherited:

@@ -7,7 +7,7 @@ from typing import Iterator, Optional
 from ..language import detect_scores
 from ..lexicon import WORD
 from ..model import Finding, Kind, Severity
-from .base import Context, cell_pairs, finding, fold, name_like, quote, register
+from .base import Context, finding, fold, name_like, quote, register
 
 
 @register(Kind.UNTRANSLATED, Kind.WRONG_LANGUAGE, priority=50)
@@ -22,7 +22,7 @@ def check_language(ctx: Context) -> Iterator[Finding]:
         return
     p = ctx.params
     for link in ctx.aligned:
-        for c, a, b in cell_pairs(link):
+        for c, a, b in ctx.cell_pairs(link):
             if not a.text or not b.text or a.inherited or b.inherited:
                 continue
             fa, fb = fold(a.text), fold(b.text)

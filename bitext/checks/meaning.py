@@ -59,7 +59,7 @@ def check_status(ctx: Context) -> Iterator[Finding]:
     for link in ctx.aligned:
         assert link.left is not None and link.right is not None
         for c in range(ctx.width):
-            a, b = link.left.cell(c), link.right.cell(c)
+            a, b = ctx.pair(link, c)
             if not a.text or not b.text or (a.inherited and b.inherited) or not ctx.is_translation(a.text, b.text):
                 continue
             conflicts = _conflicts(ctx, a.text, b.text)
@@ -94,7 +94,7 @@ def check_terms(ctx: Context) -> Iterator[Finding]:
         groups: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
         for link in ctx.aligned:
             assert link.left is not None and link.right is not None
-            a, b = link.left.cell(c), link.right.cell(c)
+            a, b = ctx.pair(link, c)
             if not a.text or not b.text or a.inherited:
                 continue
             if not ctx.is_translation(a.text, b.text):
@@ -143,7 +143,7 @@ def _translation_memory(ctx: Context, c: int, side: int) -> tuple[dict[str, Coun
     where: dict[str, list[Link]] = defaultdict(list)
     for link in ctx.aligned:  # shifted rows are not evidence of how a text is translated
         assert link.left is not None and link.right is not None
-        a, b = link.left.cell(c), link.right.cell(c)
+        a, b = ctx.pair(link, c)
         if not a.text or not b.text or a.inherited or b.inherited:
             continue
         if not ctx.is_translation(a.text, b.text):
@@ -182,7 +182,7 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
                 dominant = len(groups) == 1 or (weight[0] >= p.tm_majority and weight[0] >= p.tm_majority_ratio * weight[1])
                 ref_group = 0 if dominant else _closest_group(ctx, src, groups, side, c)
                 for link in where[src]:
-                    a, b = link.left.cell(c), link.right.cell(c)  # type: ignore[union-attr]
+                    a, b = ctx.pair(link, c)  # type: ignore[union-attr]
                     d = b.text if side == 0 else a.text
                     g = next(k for k, grp in enumerate(groups) if d in grp)
                     if ref_group is None or g != ref_group:
@@ -281,7 +281,7 @@ def _settled_pairs(ctx: Context, c: int) -> set[tuple[str, str]]:
     they match, whatever the embeddings say of two short words."""
     pairs: Counter = Counter()
     for l in ctx.aligned:
-        a, b = l.left.cell(c).text, l.right.cell(c).text  # type: ignore[union-attr]
+        a, b = (x.text for x in ctx.pair(l, c))  # type: ignore[union-attr]
         if a and b:
             pairs[(a, b)] += 1
     by_a: Counter = Counter(a for a, _ in pairs)
@@ -315,7 +315,7 @@ def check_cell_mismatch(ctx: Context) -> Iterator[Finding]:
         ri = {t: k for k, t in enumerate(rt)}
         settled = _settled_pairs(ctx, c)
         for link in ctx.aligned:
-            a, b = link.left.cell(c), link.right.cell(c)  # type: ignore[union-attr]
+            a, b = ctx.pair(link, c)  # type: ignore[union-attr]
             if not a.text or not b.text or (a.inherited and b.inherited):
                 continue
             if (a.text, b.text) in settled or (_only_names(a.text) and _only_names(b.text)):

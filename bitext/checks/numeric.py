@@ -7,7 +7,7 @@ from typing import Iterator
 from ..lexicon import numbers
 from ..lexicon.numbers import read_numbers
 from ..model import Finding, Kind, Severity
-from .base import Context, cell_pairs, finding, quote, register, row_text
+from .base import Context, finding, quote, register, row_text
 from .structure import splits
 
 __all__ = ["check_numbers", "compare_numbers", "numbers"]
@@ -57,7 +57,7 @@ def check_numbers(ctx: Context) -> Iterator[Finding]:
     la, lb = ctx.names
     a_lang, b_lang = ctx.langs
     for link in ctx.aligned:
-        for c, a, b in cell_pairs(link):
+        for c, a, b in ctx.cell_pairs(link):
             if not a.text or not b.text or a.inherited:
                 continue
             ra, rb = read_numbers(a.text), read_numbers(b.text)

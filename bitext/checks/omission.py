@@ -40,7 +40,7 @@ class Lexical:
         for c in range(ctx.width):
             seen: dict[tuple[str, str], Coverage] = {}
             for link in ctx.aligned:
-                a, b = link.left.cell(c), link.right.cell(c)  # type: ignore[union-attr]
+                a, b = ctx.pair(link, c)  # type: ignore[union-attr]
                 if not a.text or not b.text or (a.inherited and b.inherited) or (a.text, b.text) in seen:
                     continue
                 if not ctx.is_translation(a.text, b.text):
@@ -130,7 +130,7 @@ def check_omission(ctx: Context) -> Iterator[Finding]:
             for side in (0, 1):
                 gaps[side].update({w.lemmas[0] for it in pair[side] for w, hit in it.words if not hit})
         for link in ctx.aligned:
-            a, b = link.left.cell(c), link.right.cell(c)  # type: ignore[union-attr]
+            a, b = ctx.pair(link, c)  # type: ignore[union-attr]
             key = (a.text, b.text)
             if key not in table:
                 continue

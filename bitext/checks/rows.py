@@ -102,7 +102,7 @@ def check_column_shift(ctx: Context) -> Iterator[Finding]:
     reported once for the row, not as a mismatch per column (error)."""
     la, lb = ctx.names
     for link in ctx.matched:
-        if link.shift:
+        if link.shift and ctx.column_map(link) is None:  # a table's layout is reported once, as structure
             assert link.left is not None and link.right is not None
             direction = "right" if link.shift > 0 else "left"
             there = min(max(1 + link.shift, 0), max(len(link.right.cells) - 1, 0))
