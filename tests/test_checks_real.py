@@ -104,3 +104,24 @@ def test_a_split_row_is_reported_once_as_structure(tmp_path):
     r2 = bitext.check(FIX / "asd20151575_sv_split.md", tmp_path / "fi.md")
     nums = [f for f in r2.findings if f.kind == "number_mismatch"]
     assert len(nums) == 1 and "15.5" in nums[0].message and "15.9" in nums[0].message
+
+
+def test_a_list_written_as_rows_is_one_list_split(tmp_path):
+    # asd20180384 exemption 9.b: the Swedish cell packs the expiry dates as a list
+    # ("tidtabell:– den 21 juli 2023 …,– den 21 juli 2024 …,– den 21 juli 2021 …"), the
+    # Finnish version writes "Poikkeus päättyy:" and each date as a row of its own
+    sv, fi = FIX / "asd20180384_sv_list.md", FIX / "asd20180384_fi_list.md"
+    r = bitext.check(sv, fi)
+    lists = [f for f in r.findings if f.kind == "structure" and f.evidence.get("structure") == "list_split"]
+    assert len(lists) == 1 and lists[0].left.texts[0] == "9.b"
+    assert lists[0].evidence["items"] == {"sv": 3, "fi": 3} and len(lists[0].evidence["fi_rows"]) == 5
+    assert not [f for f in r.findings if f.kind in ("missing_row", "duplicate_row", "number_mismatch", "empty_cell")]
+    # a date changed in one item row is still found, against the whole list cell
+    (tmp_path / "fi.md").write_text(fi.read_text(encoding="utf-8").replace("– 21.7.2024", "– 21.7.2025"), encoding="utf-8")
+    nums = [f for f in bitext.check(sv, tmp_path / "fi.md").findings if f.kind == "number_mismatch"]
+    assert len(nums) == 1 and "2024-07-21" in nums[0].message and "2025-07-21" in nums[0].message
+    # an item row dropped leaves the list one item short: said in the split, not hidden
+    text = fi.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "fi2.md").write_text("\n".join(l for l in text if not l.startswith("|  |  | – 21.7.2024")) + "\n", encoding="utf-8")
+    short = [f for f in bitext.check(sv, tmp_path / "fi2.md").findings if f.evidence.get("structure") == "list_split"]
+    assert len(short) == 1 and short[0].evidence["items"] == {"sv": 3, "fi": 2}

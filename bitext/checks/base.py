@@ -139,7 +139,12 @@ class Context:
         :attr:`column_maps` reads) and pair one row with one row: a row paired with several
         rows of the other version (a split row) is compared as a whole (see
         :attr:`split_groups`), not cell by cell with each part."""
+        from .structure import splits  # structure builds on this module
+
         split = {(l.left.rowkey, l.right.rowkey) for group in self.split_groups for l in group}  # type: ignore[union-attr]
+        # ... and the splits the structure check found (a 1↔1 pair grown by one-sided rows).
+        for s in splits(self):
+            split.update((s.whole.rowkey, p.rowkey) if s.side == 0 else (p.rowkey, s.whole.rowkey) for p in s.parts)
         return [
             l for l in self.matched
             if (l.shift == 0 or self.column_map(l) is not None) and (l.left.rowkey, l.right.rowkey) not in split  # type: ignore[union-attr]

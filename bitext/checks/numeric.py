@@ -82,10 +82,14 @@ def check_numbers(ctx: Context) -> Iterator[Finding]:
 @register(Kind.NUMBER_MISMATCH, priority=41)
 def check_split_numbers(ctx: Context) -> Iterator[Finding]:
     """``number_mismatch`` on a split row: the numbers of the whole row against those of
-    all its parts together (a row of one version written as several rows of the other)."""
+    all its parts together (a row of one version written as several rows of the other), when
+    the split is certain (:attr:`~bitext.checks.structure.Split.certain`): parts that may be
+    another row's would compare numbers of two rows."""
     names = ctx.names
     langs = ctx.langs
     for s in splits(ctx):
+        if not s.certain:
+            continue
         other = 1 - s.side
         whole = row_text(s.whole)
         parts = " | ".join(row_text(p) for p in s.parts)

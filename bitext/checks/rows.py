@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterator
 
-from ..model import Finding, Kind, Row, RowKey, Severity
+from ..model import Finding, Kind, Link, Row, RowKey, Severity
 from .base import Context, finding, fold, quote, register, row_text
-from .structure import explained
+from .structure import explained, splits
 
 Side = int  # 0 left, 1 right
 
@@ -23,8 +23,12 @@ def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
     A row repeated in both versions (the same fee under several headings, "Förnyande |
     44" five times and "Uudistaminen | 44" five times) is the document's structure, not a
     duplicate: a group of copies is left out when the rows paired with its copies occur,
-    word for word, at least as often in their table of the other version."""
+    word for word, at least as often in their table of the other version. A row of a split
+    (a row of one version written as several rows of the other, a list written as rows) is
+    no duplicate: a list repeats items ("Poikkeus päättyy:" under each exemption) where the
+    other version repeats them in its one cell."""
     out: dict[tuple[Side, RowKey], list[Row]] = {}
+    in_split = {(s.side, s.whole.rowkey) for s in splits(ctx)} | {(1 - s.side, p.rowkey) for s in splits(ctx) for p in s.parts}
     docs = (ctx.alignment.left, ctx.alignment.right)
     partner: dict[tuple[Side, RowKey], Row] = {}
     for l in ctx.matched:
@@ -38,7 +42,7 @@ def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
             groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
             for row in table.rows:
                 sig = _row_signature(row)
-                if any(sig):
+                if any(sig) and (side, row.rowkey) not in in_split:
                     groups[sig].append(row)
             for rows in groups.values():
                 if len(rows) < 2:
@@ -96,13 +100,36 @@ def check_missing_and_duplicate_rows(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def _blank_shift(ctx: Context, link: Link) -> bool:
+    """Whether a link's column shift is a blank cell written under a spanning cell, which
+    pushes the row's content out past its table's columns: the row sitting left has no
+    content of its own in the ``k`` columns it is ahead by, the row sitting right none in
+    ``k + 1``, and its last cell is in a column the other version's table leaves blank in
+    every row. (A row whose content moved within the table's columns is a shift.)"""
+    assert link.left is not None and link.right is not None
+    k = abs(link.shift)
+    side = 1 if link.shift > 0 else 0  # the side of the row sitting right
+    behind, ahead = (link.left, link.right) if side == 0 else (link.right, link.left)
+
+    def blank(row: Row, n: int) -> bool:
+        return all(not row.cell(c).text or row.cell(c).inherited for c in range(n))
+
+    if not (blank(ahead, k) and blank(behind, k + 1)):
+        return False
+    last = max((c for c, cell in enumerate(behind.cells) if cell.text and not cell.inherited), default=-1)
+    theirs = (ctx.alignment.left, ctx.alignment.right)[1 - side].tables[ahead.table]
+    return last >= 0 and not any(r.cell(last).text for r in theirs.rows)
+
+
 @register(Kind.COLUMN_SHIFT, priority=20)
 def check_column_shift(ctx: Context) -> Iterator[Finding]:
     """``column_shift``: the content of a row sits one or more columns off on one side;
-    reported once for the row, not as a mismatch per column (error)."""
+    reported once for the row, not as a mismatch per column (error). Not a blank cell
+    written under a spanning cell that pushes a row past its table's columns (see
+    :func:`_blank_shift`): the version's rows around read right, the one row overflows."""
     la, lb = ctx.names
     for link in ctx.matched:
-        if link.shift and ctx.column_map(link) is None:  # a table's layout is reported once, as structure
+        if link.shift and ctx.column_map(link) is None and not _blank_shift(ctx, link):  # a table's layout is reported once, as structure
             assert link.left is not None and link.right is not None
             direction = "right" if link.shift > 0 else "left"
             there = min(max(1 + link.shift, 0), max(len(link.right.cells) - 1, 0))

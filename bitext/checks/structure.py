@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Optional
 
 import numpy as np
 
@@ -95,6 +96,12 @@ class Split:
     side: Side
     whole: Row
     parts: tuple[Row, ...]
+    # A list split (the whole packs list items into a cell, the parts give them a row
+    # each): the number of items in the whole and in its parts; None for other splits.
+    items: Optional[tuple[int, int]] = None
+    # Whether the parts are surely the whole's: no row of them is in another split, and a
+    # list split's parts hold as many items as the whole. Numbers are compared only then.
+    certain: bool = True
 
     @property
     def rows(self) -> tuple[Row, Row]:
@@ -143,6 +150,118 @@ def _contained(ctx: Context, side: Side, row: Row, parts: list[Row], whole: Row)
     return sim(vs + [_vec(ctx, side, row)]) > sim(vs) + ctx.params.structure_split_gain
 
 
+# A list item's marker: a dash or bullet that opens a cell or follows a space or a
+# punctuation mark ("tidtabell:– den 21 juli"), or ends a word before a space ("gjutformar–
+# Montering": a lost space); not a dash inside a compound or a range ("Järn- och", "16–75").
+# A hyphen-minus only as a cell's first character or spaced ("- a - b"); an enumeration
+# "a)" / "1)" only where a cell opens with one.
+_MARK = re.compile(r"(?:^|(?<=[\s\W])(?<![\d\w]))[–—•▪●◦‣∙]|(?<=[^\W\d_])[–—•▪●◦‣∙](?=\s)|(?:^|(?<=\s))-(?=\s)")
+_ENUM = re.compile(r"(?:^|(?<=\s))\(?(?:[a-zåäö]|\d{1,2})\)(?=\s)")
+
+
+def list_items(text: str) -> int:
+    """How many list items a cell holds: the dashes and bullets that open an item (an
+    enumeration "a) … b) …" counts where the cell opens with one).
+
+    >>> list_items("– Byggarbeten – Anläggningsarbeten – Järn- och stålindustrin")
+    3
+    >>> list_items("tidtabell:– den 21 juli 2023,– den 21 juli 2024"), list_items("för 16–75-åringar")
+    (2, 0)
+    >>> list_items("a) avgift b) tilläggsavgift"), list_items("5 §:n 1 momentin a) kohta")
+    (2, 0)
+    """
+    text = text.strip()
+    n = len(_MARK.findall(text))
+    if _ENUM.match(text):
+        n += len(_ENUM.findall(text))
+    return n
+
+
+def _own_items(row: Row) -> int:
+    return sum(list_items(c.text) for c in row.cells if c.text and not c.inherited)
+
+
+def _list_splits(ctx: Context, groups: dict[tuple[Side, RowKey], tuple[Row, list[Row]]], partner: dict[tuple[Side, RowKey], Row], taken: set[tuple[Side, RowKey]]) -> dict[tuple[Side, RowKey], tuple[int, int]]:
+    """Lists written as rows in one version and packed into one cell in the other: the
+    one-sided rows next to the rows paired with a row ``whole`` whose cells hold several
+    list items join that whole's parts (in ``groups``), from the top while the whole has
+    items left for them, then from the bottom for the whole of the rows below; rows
+    without an item (a lead-in "Poikkeus päättyy:", a cell's second line) join only
+    between the whole's parts and its item rows. Returns, per whole grown, the items of
+    the whole and of all its parts."""
+    docs = (ctx.alignment.left, ctx.alignment.right)
+    whole_items: dict[tuple[Side, RowKey], int] = {}
+    used: dict[tuple[Side, RowKey], int] = {}
+    grown: set[tuple[Side, RowKey]] = set()
+
+    def anchor(side: Side, row: Row) -> Optional[tuple[tuple[Side, RowKey], int]]:
+        """The whole (key into ``groups``) a paired row of ``side`` is a part of, and the
+        items the whole still has for more parts; None unless the whole packs a list."""
+        whole = partner.get((side, row.rowkey))
+        if whole is None or (side, row.rowkey) in groups:  # a whole itself: its parts are the other side's
+            return None
+        key = (1 - side, whole.rowkey)
+        if key not in whole_items:
+            whole_items[key] = _own_items(whole)
+            parts = groups[key][1] if key in groups else [row]
+            used[key] = sum(_own_items(p) for p in parts)
+        if whole_items[key] < 2:
+            return None
+        return key, whole_items[key] - used[key]
+
+    def join(key: tuple[Side, RowKey], side: Side, first: Row, rows: list[Row]) -> None:
+        if key not in groups:
+            groups[key] = (partner[(side, first.rowkey)], [first])
+        groups[key] = (groups[key][0], sorted(groups[key][1] + rows, key=lambda r: r.rowkey))
+        for r in rows:
+            taken.add((side, r.rowkey))
+            partner[(side, r.rowkey)] = groups[key][0]
+            used[key] += _own_items(r)
+        grown.add(key)
+
+    def take(run: list[Row], cap: int) -> int:
+        """How many rows of ``run`` (read from its start) fit ``cap`` items: item rows
+        while they fit, rows without items only before an item row that fits."""
+        n = 0
+        for i, r in enumerate(run):
+            m = _own_items(r)
+            if m == 0:
+                continue
+            if m > cap:
+                break
+            cap -= m
+            n = i + 1
+        return n
+
+    for side, doc in enumerate(docs):
+        for table in doc.tables:
+            rows = table.rows
+            i = 0
+            while i < len(rows):
+                if (side, rows[i].rowkey) in partner or (side, rows[i].rowkey) in taken:
+                    i += 1
+                    continue
+                j = i
+                while j < len(rows) and (side, rows[j].rowkey) not in partner and (side, rows[j].rowkey) not in taken:
+                    j += 1
+                run = list(rows[i:j])  # one-sided rows i..j-1
+                above = anchor(side, rows[i - 1]) if i > 0 else None
+                if above is not None:
+                    key, cap = above
+                    n = take(run, cap)
+                    if n:
+                        join(key, side, rows[i - 1], run[:n])
+                        run = run[n:]
+                below = anchor(side, rows[j]) if j < len(rows) and run else None
+                if below is not None:
+                    key, cap = below
+                    n = take(run[::-1], cap)
+                    if n:
+                        join(key, side, rows[j], run[len(run) - n:])
+                i = j
+    return {key: (whole_items[key], used[key]) for key in sorted(grown)}
+
+
 def splits(ctx: Context) -> list[Split]:
     """The split rows: the alignment's 1↔n links, each grown by the one-sided rows next to
     its parts that are more of the same whole (:func:`_contained`); and a one-sided row next
@@ -181,7 +300,14 @@ def splits(ctx: Context) -> list[Split]:
                     taken.add((side, row.rowkey))  # type: ignore[union-attr]
                     partner[(side, row.rowkey)] = whole  # type: ignore[union-attr]
                     break
-    out = [Split(s, whole, tuple(parts)) for (s, _), (whole, parts) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1]))]
+    items = _list_splits(ctx, groups, partner, taken)
+    # A row in two splits (one version's rows crossing the other's) leaves both unsure.
+    seen = Counter([(s, k) for (s, k) in groups] + [(1 - s, p.rowkey) for (s, _), (_, parts) in groups.items() for p in parts])
+    out = []
+    for (s, k), (whole, parts) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        n = items.get((s, k))
+        crossed = seen[(s, k)] > 1 or any(seen[(1 - s, p.rowkey)] > 1 for p in parts)
+        out.append(Split(s, whole, tuple(parts), n, not crossed and (n is None or n[0] == n[1])))
     ctx.memo["splits"] = out
     return out
 
@@ -238,14 +364,24 @@ def check_structure(ctx: Context) -> Iterator[Finding]:
     for s in splits(ctx):
         other = 1 - s.side
         rows = s.rows
+        listed = {}
+        what = "Row split"
+        if s.items is not None:
+            # A list written as rows in one version and in one cell in the other. Fewer
+            # items in the rows is said, not warned of: on faithful pairs it is nearly
+            # always item rows the aligner paired elsewhere (the split is then unsure).
+            what = "List split"
+            listed = {"structure": "list_split", "items": {(p0, p1)[s.side]: s.items[0], (p0, p1)[other]: s.items[1]}}
+        short = s.items is not None and s.items[1] < s.items[0]
         yield finding(
             Kind.STRUCTURE,
             Severity.INFO,
             rows,
             None,
-            f"Row split: the {names[s.side]} row at {s.whole.source.label} {quote(row_text(s.whole), 70)} is "
-            f"{len(s.parts)} rows in the {names[other]} version (at {', '.join(_labels(s.parts))}).",
-            structure="row_split",
+            f"{what}: the {names[s.side]} row at {s.whole.source.label} {quote(row_text(s.whole), 70)} is "
+            f"{len(s.parts)} rows in the {names[other]} version (at {', '.join(_labels(s.parts))})"
+            + (f"; its cells list {s.items[0]} items, the rows {s.items[1]}." if short else "."),
+            **{"structure": "row_split", **listed},
             **{f"{(p0, p1)[s.side]}_rows": [s.whole.source.label], f"{(p0, p1)[other]}_rows": _labels(s.parts)},
         )
     for (side, key), para in sorted(moved_to_text(ctx).items()):
