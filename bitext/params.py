@@ -118,6 +118,8 @@ class CheckParams:
     structure_split_rows: int = 4  # a split grows by at most this many one-sided rows either way (a cell listing a few items)
     structure_split_length: float = 0.75  # ... and the whole row is this long against its parts together (sv/fi lengths differ ±25%)
     structure_moved_scaled: float = 0.5  # a row is a moved note when its nearest paragraph is at least halfway from background to a faithful pair
+    # --- real statutes (phase C noise)
+    cell_rewording_z: float = -0.5  # an embedding cell_mismatch whose lexical coverage is this typical for the column is a short synonym pair ("get" / "vuohi"), not reported
 
 
 def as_settings(params: Any) -> dict[str, Any]:
