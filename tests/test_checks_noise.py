@@ -96,3 +96,29 @@ def test_an_emptied_cell_next_to_a_moved_one_is_still_found(tmp_path):
     assert [(f.column, f.left.texts[1]) for f in found] == [(3, "a)")]
     # the moved row next to it is still an info
     assert [f.evidence.get("other_column") for f in r.findings if f.kind == "empty_cell" and f.severity == "info"] == [3, 2]
+
+
+# --- a cell continued in the next column -----------------------------------------------------
+
+
+def test_a_cell_continued_in_the_next_column_is_not_an_empty_cell():
+    # asd20090036 2.2.1 d): Swedish "1 700 €/" | "verksamt ämne", Finnish "1 700 €/ tehoaine" | ""
+    r = bitext.check(FIX / "asd20090036_sv_continued.md", FIX / "asd20090036_fi_continued.md")
+    assert not [f for f in r.findings if f.severity in ("warning", "error")]
+    info = [f for f in r.findings if f.kind == "empty_cell"]
+    assert [(f.column, f.evidence["continues_column"], f.severity) for f in info] == [(3, 2, "info")]
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("| 1 700 €/ | verksamt ämne |", "| 1 700 € | verksamt ämne |"),  # nothing says the cell goes on
+        ("| 1 700 €/ | verksamt ämne |", "| 1 900 €/ | verksamt ämne |"),  # the whole says another amount
+    ],
+)
+def test_a_cell_that_does_not_continue_stays_an_empty_cell(tmp_path, old, new):
+    sv = (FIX / "asd20090036_sv_continued.md").read_text(encoding="utf-8")
+    assert old in sv
+    (tmp_path / "sv.md").write_text(sv.replace(old, new), encoding="utf-8")
+    r = bitext.check(tmp_path / "sv.md", FIX / "asd20090036_fi_continued.md")
+    assert [f.column for f in _warnings(r, "empty_cell")] == [3]

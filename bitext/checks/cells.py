@@ -56,6 +56,30 @@ def out_of_place(ctx: Context, link: Link, c: int) -> bool:
     return pairs.get(c, c) != c or inverse.get(c, c) != c
 
 
+# A cell ending in one of these is continued in the next cell ("1 700 €/" | "verksamt ämne").
+_JOINERS = "/-‐"
+
+
+def continued(ctx: Context, link: Link, c: int) -> Optional[int]:
+    """The column whose cell the text in column ``c`` continues, where it is filled on one
+    side only: on that side the cell before it ends in a joiner (``1 700 €/`` | ``verksamt
+    ämne``) and the other side writes the whole in that one cell (``1 700 €/ tehoaine``),
+    with the same numbers. None otherwise."""
+    from .numeric import compare_numbers
+
+    assert link.left is not None and link.right is not None
+    a, b = link.left.cell(c), link.right.cell(c)
+    if c == 0 or _blank(a.text) == _blank(b.text):
+        return None
+    rows = (link.left, link.right) if _blank(b.text) else (link.right, link.left)
+    langs = ctx.langs if _blank(b.text) else ctx.langs[::-1]
+    head, whole = rows[0].cell(c - 1).text, rows[1].cell(c - 1).text
+    if _blank(head) or not head.rstrip().endswith(tuple(_JOINERS)) or _blank(whole):
+        return None
+    joined = f"{head} {rows[0].cell(c).text}"
+    return c - 1 if compare_numbers(joined, langs[0], whole, langs[1]) == ([], []) else None
+
+
 @register(Kind.EMPTY_CELL, priority=30)
 def check_empty_cells(ctx: Context) -> Iterator[Finding]:
     """``empty_cell``: a cell empty on one side only, after the merged-first-cell rule (warning).
@@ -76,6 +100,9 @@ def check_empty_cells(ctx: Context) -> Iterator[Finding]:
                 there = next(ca for ca, cb in pairs.items() if cb == c) if left_empty else pairs[c]
                 severity, said = Severity.INFO, f"; the {empty} row has its counterpart in column {there + 1} (the two rows lay their cells out in other columns)"
                 evidence["other_column"] = there + 1
+            elif (before := continued(ctx, link, c)) is not None:
+                severity, said = Severity.INFO, f"; it continues column {before + 1}, which the {empty} version writes as one cell"
+                evidence["continues_column"] = before + 1
             yield finding(
                 Kind.EMPTY_CELL,
                 severity,

@@ -36,7 +36,7 @@ from ..lexicon import WORD
 from ..lexicon.translations import status_conflicts
 from ..model import Finding, Kind, Link, Severity
 from .base import Context, finding, fold, quote, register
-from .cells import out_of_place
+from .cells import continued, out_of_place
 from .omission import lexical
 
 
@@ -147,8 +147,8 @@ def _translation_memory(ctx: Context, c: int, side: int) -> tuple[dict[str, Coun
         a, b = link.left.cell(c), link.right.cell(c)
         if not a.text or not b.text or a.inherited or b.inherited:
             continue
-        if not ctx.is_translation(a.text, b.text):
-            continue
+        if not ctx.is_translation(a.text, b.text) or continued(ctx, link, c + 1) == c:
+            continue  # a cell one version continues in the next column is half a rendering
         src, dst = (a.text, b.text) if side == 0 else (b.text, a.text)
         memory[src][dst] += 1
         where[src].append(link)
@@ -322,6 +322,8 @@ def check_cell_mismatch(ctx: Context) -> Iterator[Finding]:
             if not a.text or not b.text or (a.inherited and b.inherited):
                 continue
             if (a.text, b.text) in settled or (_only_names(a.text) and _only_names(b.text)) or out_of_place(ctx, link, c):
+                continue
+            if continued(ctx, link, c + 1) == c:
                 continue
             x, y = li[a.text], ri[b.text]
             cos = float(L[x] @ R[y])
