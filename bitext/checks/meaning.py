@@ -228,7 +228,10 @@ def _rewording(ctx: Context, a: str, b: str, c: int, z_min: Optional[float] = No
     lex = lexical(ctx)
     if lex is None:
         return False
-    z = lex.z(c, "score", lex.coverage(a, b).score)
+    cov = lex.coverage(a, b)
+    if z_min is not None and (cov.sv is None or cov.fi is None):
+        return False  # a cell without words ("17,75" / "19,00") gives the lexicon nothing to say
+    z = lex.z(c, "score", cov.score)
     z_min = ctx.params.tm_rewording_z if z_min is None else z_min
     return z is not None and z >= z_min and not _conflicts(ctx, a, b)
 
