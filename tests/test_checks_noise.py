@@ -122,3 +122,64 @@ def test_a_cell_that_does_not_continue_stays_an_empty_cell(tmp_path, old, new):
     (tmp_path / "sv.md").write_text(sv.replace(old, new), encoding="utf-8")
     r = bitext.check(tmp_path / "sv.md", FIX / "asd20090036_fi_continued.md")
     assert [f.column for f in _warnings(r, "empty_cell")] == [3]
+
+
+# --- cells that only look cut off --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "asd20060134_{}_defined.md",  # "I denna bilaga avses med" / "Tässä liitteessä tarkoitetaan:"; "…; ja"
+        "asd20100242_{}_hyphen.md",  # "Kuivikkeen ja tonkimisaineen jako-" + "järjestelmä" in the row below
+        "asd20090036_{}_continued.md",  # "… (91/414/EEC) liitteeseen I": a numeral, not the word "i"
+    ],
+)
+def test_cells_that_only_look_cut_off(name):
+    r = bitext.check(FIX / name.format("sv"), FIX / name.format("fi"))
+    assert not _warnings(r, "truncated")
+
+
+@pytest.mark.parametrize(
+    "name, side, old, new",
+    [
+        # the Finnish list item cut after "ja" with no item ending before it
+        ("asd20060134_{}_defined.md", "fi", "kalastustuotteita; ja", "kalastustuotteita ja"),
+        # the hyphenated word not continued below
+        ("asd20100242_{}_hyphen.md", "fi", "| järjestelmä | lihasika |", "| Järjestelmä | lihasika |"),
+        # the Finnish heading cut on a function word where the numeral was
+        ("asd20090036_{}_continued.md", "fi", "liitteeseen I |", "liitteeseen ja |"),
+    ],
+)
+def test_a_cell_really_cut_off_is_still_found(tmp_path, name, side, old, new):
+    paths = {s: FIX / name.format(s) for s in ("sv", "fi")}
+    text = paths[side].read_text(encoding="utf-8")
+    assert old in text
+    paths[side] = tmp_path / f"{side}.md"
+    paths[side].write_text(text.replace(old, new), encoding="utf-8")
+    r = bitext.check(paths["sv"], paths["fi"])
+    assert len(_warnings(r, "truncated")) == 1
+
+
+# --- one text rendered two ways, each several times ------------------------------------------
+
+
+def _content_claims(result, text):
+    return [f for f in result.findings if f.kind in ("cell_mismatch", "inconsistent_translation") and text in f.message]
+
+
+def test_two_renderings_each_used_repeatedly_are_the_documents_choice():
+    # asd20140231 balance sheet: "På anfordran betalbara" is "Vaadittaessa maksettavat" under
+    # receivables (twice) and "Takaisinmaksettavat varat" under liabilities (twice)
+    r = bitext.check(FIX / "asd20140231_sv_balance.md", FIX / "asd20140231_fi_balance.md")
+    claims = _content_claims(r, "På anfordran betalbara")
+    assert claims and all(f.kind == "inconsistent_translation" and f.severity == "info" for f in claims)
+
+
+def test_a_rendering_used_once_against_a_majority_is_still_a_mismatch(tmp_path):
+    fi = (FIX / "asd20140231_fi_balance.md").read_text(encoding="utf-8")
+    assert fi.count("|  | Takaisinmaksettavat varat |  |") == 1
+    (tmp_path / "fi.md").write_text(fi.replace("|  | Takaisinmaksettavat varat |  |", "|  | Vaadittaessa maksettavat |  |"), encoding="utf-8")
+    r = bitext.check(FIX / "asd20140231_sv_balance.md", tmp_path / "fi.md")
+    claims = _content_claims(r, "På anfordran betalbara")
+    assert [f.severity for f in claims if f.kind == "cell_mismatch"] == ["warning"]

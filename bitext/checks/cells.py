@@ -113,6 +113,20 @@ def check_empty_cells(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _continues_below(ctx: Context, link: Link, side: int, c: int) -> bool:
+    """Whether the cell in column ``c`` of this side's row is a word hyphenated across rows:
+    the next row of its table starts that column with a lower-case letter ("jako-" /
+    "järjestelmä")."""
+    row = link.left if side == 0 else link.right
+    assert row is not None
+    key = ("rows", side)
+    if key not in ctx.memo:
+        doc = ctx.alignment.left if side == 0 else ctx.alignment.right
+        ctx.memo[key] = {r.rowkey: r for r in doc.rows}
+    below = ctx.memo[key].get(type(row.rowkey)(row.rowkey.table, row.rowkey.index + 1))
+    return below is not None and below.cell(c).text[:1].islower()
+
+
 @register(Kind.TRUNCATED, priority=60)
 def check_truncated(ctx: Context) -> Iterator[Finding]:
     """``truncated``: a cell cut off — ending in a hyphen, or on a function word where the
@@ -124,9 +138,20 @@ def check_truncated(ctx: Context) -> Iterator[Finding]:
                 text = cell.text
                 if not text or cell.inherited:
                     continue
-                last = text.rsplit(" ", 1)[-1].lower()
-                hyphen = len(text) > 2 and text.endswith("-") and text[-2].isalpha()
-                mid = last in FUNCTION_WORDS and not ends_sentence(text) and ends_sentence(other.text)
+                words = text.rsplit(" ", 2)
+                last = words[-1]
+                hyphen = len(text) > 2 and text.endswith("-") and text[-2].isalpha() and not _continues_below(ctx, link, side, c)
+                # Function words are written in lower case ("liitteeseen I" ends on a numeral);
+                # a list item ends on its conjunction ("…kalastustuotteita; ja"); a sentence
+                # the other version ends with a colon introduces what follows ("avses med" /
+                # "tarkoitetaan:").
+                mid = (
+                    last in FUNCTION_WORDS
+                    and not ends_sentence(text)
+                    and ends_sentence(other.text)
+                    and not other.text.rstrip().endswith(":")
+                    and not (len(words) > 1 and words[-2].endswith((";", ",")))
+                )
                 if hyphen or mid:
                     yield finding(
                         Kind.TRUNCATED,

@@ -182,10 +182,31 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
                 # and the translator decides.
                 dominant = len(groups) == 1 or (weight[0] >= p.tm_majority and weight[0] >= p.tm_majority_ratio * weight[1])
                 ref_group = 0 if dominant else _closest_group(ctx, src, groups, side, c)
+                # Without a majority, two renderings each used in several rows are the
+                # document's own choice by context (an accounting model's "På anfordran
+                # betalbara": "Vaadittaessa maksettavat" under assets, "Takaisinmaksettavat
+                # varat" under liabilities), not a slip: said as an info.
+                by_context = not dominant and min(weight) >= p.tm_min_repeats
                 for link in where[src]:
                     a, b = link.left.cell(c), link.right.cell(c)  # type: ignore[union-attr]
                     d = b.text if side == 0 else a.text
                     g = next(k for k, grp in enumerate(groups) if d in grp)
+                    if by_context:
+                        if g != 0:
+                            yield finding(
+                                Kind.INCONSISTENT_TRANSLATION,
+                                Severity.INFO,
+                                link,
+                                c + 1,
+                                f"Column {c + 1}: the {names[side]} text {quote(src, 70)} is rendered {quote(d, 70)} here "
+                                f"and {quote(groups[0][0], 70)} in {weight[0]} other row(s); each rendering recurs, so the "
+                                f"context may decide.",
+                                source_text=src,
+                                renderings=dict(renderings),
+                                source_side=ctx.alignment.prefixes[side],
+                                basis="translation memory",
+                            )
+                        continue
                     if ref_group is None or g != ref_group:
                         if _rewording(ctx, a.text, b.text, c):
                             continue
