@@ -121,6 +121,8 @@ class CheckParams:
     # --- paired tables of different widths: which column of one is which of the other
     column_map_min_pairs: int = 3  # a column pair's similarity counts from this many filled cell pairs (fewer: chance)
     column_map_gain: float = 0.02  # another column correspondence replaces the straight one when it is this much closer per matched row
+    # --- real statutes (phase C noise)
+    cell_rewording_z: float = -0.5  # an embedding cell_mismatch whose lexical coverage is this typical for the column is a short synonym pair ("get" / "vuohi"), not reported
 
 
 def as_settings(params: Any) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from ..lexicon import WORD
 from ..lexicon.translations import status_conflicts
 from ..model import Finding, Kind, Link, Severity
 from .base import Context, finding, fold, quote, register
+from .cells import continued, out_of_place
 from .omission import lexical
 
 
@@ -146,8 +147,8 @@ def _translation_memory(ctx: Context, c: int, side: int) -> tuple[dict[str, Coun
         a, b = ctx.pair(link, c)
         if not a.text or not b.text or a.inherited or b.inherited:
             continue
-        if not ctx.is_translation(a.text, b.text):
-            continue
+        if not ctx.is_translation(a.text, b.text) or continued(ctx, link, c + 1) == c:
+            continue  # a cell one version continues in the next column is half a rendering
         src, dst = (a.text, b.text) if side == 0 else (b.text, a.text)
         memory[src][dst] += 1
         where[src].append(link)
@@ -181,10 +182,31 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
                 # and the translator decides.
                 dominant = len(groups) == 1 or (weight[0] >= p.tm_majority and weight[0] >= p.tm_majority_ratio * weight[1])
                 ref_group = 0 if dominant else _closest_group(ctx, src, groups, side, c)
+                # Without a majority, two renderings each used in several rows are the
+                # document's own choice by context (an accounting model's "På anfordran
+                # betalbara": "Vaadittaessa maksettavat" under assets, "Takaisinmaksettavat
+                # varat" under liabilities), not a slip: said as an info.
+                by_context = not dominant and min(weight) >= p.tm_min_repeats
                 for link in where[src]:
                     a, b = ctx.pair(link, c)  # type: ignore[union-attr]
                     d = b.text if side == 0 else a.text
                     g = next(k for k, grp in enumerate(groups) if d in grp)
+                    if by_context:
+                        if g != 0:
+                            yield finding(
+                                Kind.INCONSISTENT_TRANSLATION,
+                                Severity.INFO,
+                                link,
+                                c + 1,
+                                f"Column {c + 1}: the {names[side]} text {quote(src, 70)} is rendered {quote(d, 70)} here "
+                                f"and {quote(groups[0][0], 70)} in {weight[0]} other row(s); each rendering recurs, so the "
+                                f"context may decide.",
+                                source_text=src,
+                                renderings=dict(renderings),
+                                source_side=ctx.alignment.prefixes[side],
+                                basis="translation memory",
+                            )
+                        continue
                     if ref_group is None or g != ref_group:
                         if _rewording(ctx, a.text, b.text, c):
                             continue
@@ -220,14 +242,19 @@ def check_translation_memory(ctx: Context) -> Iterator[Finding]:
                         )
 
 
-def _rewording(ctx: Context, a: str, b: str, c: int) -> bool:
-    """Whether a cell pair the translation memory doubts is covered by the lexicon as well as
-    the column's typical pair and has no status conflict: the same content in other words."""
+def _rewording(ctx: Context, a: str, b: str, c: int, z_min: Optional[float] = None) -> bool:
+    """Whether a cell pair the translation memory (or the embeddings) doubts is covered by the
+    lexicon as well as the column's typical pair (``z_min``, by default ``tm_rewording_z``)
+    and has no status conflict: the same content in other words."""
     lex = lexical(ctx)
     if lex is None:
         return False
-    z = lex.z(c, "score", lex.coverage(a, b).score)
-    return z is not None and z >= ctx.params.tm_rewording_z and not _conflicts(ctx, a, b)
+    cov = lex.coverage(a, b)
+    if z_min is not None and (cov.sv is None or cov.fi is None):
+        return False  # a cell without words ("17,75" / "19,00") gives the lexicon nothing to say
+    z = lex.z(c, "score", cov.score)
+    z_min = ctx.params.tm_rewording_z if z_min is None else z_min
+    return z is not None and z >= z_min and not _conflicts(ctx, a, b)
 
 
 def _vector(ctx: Context, text: str, side: int, c: int) -> Optional[np.ndarray]:
@@ -318,13 +345,19 @@ def check_cell_mismatch(ctx: Context) -> Iterator[Finding]:
             a, b = ctx.pair(link, c)  # type: ignore[union-attr]
             if not a.text or not b.text or (a.inherited and b.inherited):
                 continue
-            if (a.text, b.text) in settled or (_only_names(a.text) and _only_names(b.text)):
+            if (a.text, b.text) in settled or (_only_names(a.text) and _only_names(b.text)) or out_of_place(ctx, link, c):
+                continue
+            if continued(ctx, link, c + 1) == c:
                 continue
             x, y = li[a.text], ri[b.text]
             cos = float(L[x] @ R[y])
             z = (cos - med) / spread
             best_for_a, best_for_b = int(arg_a[x]), int(arg_b[y])
             if z < p.z_low and cos + p.margin < best_a[x] and cos + p.margin < best_b[y]:
+                # Short near-synonymous cells ("get" / "vuohi", "box" / "karsina") sit closer
+                # to other rows' cells by embedding; the lexicon says they translate.
+                if _rewording(ctx, a.text, b.text, c, p.cell_rewording_z):
+                    continue
                 yield finding(
                     Kind.CELL_MISMATCH,
                     Severity.WARNING,

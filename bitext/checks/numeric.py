@@ -8,6 +8,7 @@ from ..lexicon import numbers
 from ..lexicon.numbers import read_numbers
 from ..model import Finding, Kind, Severity
 from .base import Context, finding, quote, register, row_text
+from .cells import out_of_place
 from .structure import splits
 
 __all__ = ["check_numbers", "compare_numbers", "numbers"]
@@ -32,6 +33,10 @@ def compare_numbers(a: str, a_lang: str, b: str, b_lang: str) -> tuple[list[str]
     ([], [])
     >>> compare_numbers("5 och 6", "sv", "5 ja 5", "fi")
     (['6'], ['5'])
+    >>> compare_numbers("(art. 55.2) och 5.1, 5.5", "sv", "(art. 55(2)) ja 5 artiklan 1 ja 5 kohta", "fi")
+    ([], [])
+    >>> compare_numbers("art. 55.2", "sv", "art. 55", "fi"), compare_numbers("3,5 m", "sv", "4 ja 5 m", "fi")
+    ((['55.2'], ['55']), (['3.5'], ['4', '5']))
     """
     ra, rb = read_numbers(a, a_lang), read_numbers(b, b_lang)
     only_a, only_b = ra.values - rb.values, rb.values - ra.values
@@ -45,6 +50,17 @@ def compare_numbers(a: str, a_lang: str, b: str, b_lang: str) -> tuple[list[str]
             only_a[x] -= 1
             only_b[y] -= 1
             only_a, only_b = +only_a, +only_b
+    # Excused: a provision number written with a point or comma on one side and as two
+    # numbers on the other ("art. 55.2" = "55(2)" = "55 artiklan 2 kohta"; "83,103" = "83, 103").
+    for extra, other, values in ((only_a, only_b, rb.values), (only_b, only_a, ra.values)):
+        for x in sorted(extra.elements()):
+            head, dot, tail = x.partition(".")
+            if dot and other[head] > 0 and values[tail] > 0 and extra[x] > 0:
+                extra[x] -= 1
+                other[head] -= 1
+                if other[tail] > 0:
+                    other[tail] -= 1
+    only_a, only_b = +only_a, +only_b
     return sorted(only_a.elements()), sorted(only_b.elements())
 
 
@@ -58,7 +74,7 @@ def check_numbers(ctx: Context) -> Iterator[Finding]:
     a_lang, b_lang = ctx.langs
     for link in ctx.aligned:
         for c, a, b in ctx.cell_pairs(link):
-            if not a.text or not b.text or a.inherited:
+            if not a.text or not b.text or a.inherited or out_of_place(ctx, link, c):
                 continue
             ra, rb = read_numbers(a.text), read_numbers(b.text)
             if not ra or not rb or ra.values == rb.values:

@@ -6,7 +6,7 @@ What is read as the same:
 - thousands grouped by a space, a no-break space or a narrow no-break space (``1 000`` =
   ``1000``); a decimal comma or point, trailing zeros dropped (``9,00`` = ``9``);
 - dates, whether with digits or a month name (``24.2.2023`` = ``den 24 februari 2023`` =
-  ``24 päivänä helmikuuta 2023`` → ``2023-02-24``; ``i februari 2023`` = ``helmikuussa 2023``
+  ``24 päivänä helmikuuta 2023`` = ``24 helmikuuta 2023`` → ``2023-02-24``; ``i februari 2023`` = ``helmikuussa 2023``
   → ``2023-02``);
 - super- and subscript digits as plain digits, as their own number (``m³`` = ``m3``,
   ``BaSi₂O₅`` = ``BaSi2O5``, ``⁽³⁾`` = ``(3)``; ``9 euro¹`` is 9 and 1, not 91);
@@ -49,6 +49,8 @@ _DATES = (
     re.compile(rf"\b(?P<d>\d{{1,2}})(?::e|:a)?\s+(?P<mn>{_SV_MONTH})(?:\s+(?P<y>\d{{4}}))?\b", re.IGNORECASE),
     re.compile(rf"\b(?P<d>\d{{1,2}})\.?\s+päivä\w*\s+(?P<mn>{_FI_MONTH})\w*(?:\s+(?P<y>\d{{4}}))?\b", re.IGNORECASE),
     re.compile(rf"\b(?P<mn>{_FI_MONTH})\w*\s+(?P<d>\d{{1,2}})\.?\s+päivä\w*(?:\s+(?P<y>\d{{4}}))?\b", re.IGNORECASE),
+    # "1 tammikuuta 2008", "1. tammikuuta": the day with the month in the partitive, no "päivänä".
+    re.compile(rf"\b(?P<d>\d{{1,2}})\.?\s+(?P<mn>{_FI_MONTH})ta(?:\s+(?P<y>\d{{4}}))?\b", re.IGNORECASE),
     re.compile(rf"\b(?P<mn>{_SV_MONTH}|{_FI_MONTH}\w*)\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
 )
 
