@@ -41,6 +41,9 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _BROKEN_WORD = re.compile(r"(?<=\w)- (?=([^\W\d_]+))")
 _SENTENCE_END = re.compile(r"[.!?;]\s*$")
 _CAPTION_NUMBER = re.compile(r"\d|\b[IVX]{1,5}\b")
+# A caption that names itself: a table or figure word and its number ("Taulukko 2.",
+# "Tabell 1a", "Table 3:"). Such a spanning cell is the title whatever follows it.
+_NAMED_CAPTION = re.compile(r"^(?:taulukko|tabell|table|kuva|bild|figur|figure)\s+\d+[a-z]?\b(?!\s*§)", re.IGNORECASE)
 # A cell that is a number, amount or percentage, perhaps with a short unit ("1 350 €", "19,50").
 _NUMBER_CELL = re.compile(r"^[\d\s.,%€$+\-–/()]+(?:\s*\w{0,6})?$")
 
@@ -315,7 +318,8 @@ def _title_rows(rows: list[RawRow], header_rows: int) -> list[RawRow]:
     """The caption rows at the start of a table ("VEROTAULUKKO 1", "LIITE I" + "Taulukko 2. …").
 
     One or two leading rows, each a single spanning cell that reads as a label (numbered, or
-    in capitals), followed by the column headings (a marked header row, or a row that looks
+    in capitals), followed by the column headings; a caption that names itself ("Taulukko 1.",
+    "Tabell 2") is a title whatever follows it (a marked header row, or a row that looks
     like one). A lone spanning cell followed by data is a group heading and stays a row, and
     one without number or capitals ("Alkuvaihe") is a heading over some columns.
     """
@@ -324,6 +328,11 @@ def _title_rows(rows: list[RawRow], header_rows: int) -> list[RawRow]:
         if r.separator or not _single_cell(r.cells) or not _caption_like(_only_text(r.cells)):
             break
         titles.append(r)
+    named = [r for r in titles if _NAMED_CAPTION.match(_only_text(r.cells))]
+    if named and len(rows) > len(titles):
+        # A caption that names itself ("Taulukko 1. …") needs no headings after it (they may
+        # span, or be split over two rows): everything up to it is the title.
+        return titles[: titles.index(named[-1]) + 1]
     while titles:
         k = len(titles)
         nxt = rows[k] if k < len(rows) else None

@@ -139,3 +139,14 @@ def test_dash_row_is_a_separator_only_after_the_first_row():
     # The same placeholder line right after the first row is a separator.
     d = normalize(parse("x.md", "| Kunta | Vero |\n|  | ---- |\n| Akaa | 21,25 |\n"))
     assert d.tables[0].header == ("Kunta", "Vero") and len(d.rows) == 1
+
+
+def test_a_caption_naming_itself_is_the_title_whatever_follows():
+    # asd20190498 (fi): "Taulukko 1. …" over headings that span ("Käyttöalue / Jäykkyysluokka"
+    # over four columns), "Taulukko 2. …" over a "Mitat mm" row: both are the tables' titles.
+    d = normalize(read_raw(FIX / "asd20190498-fi-captions.xml"))
+    assert [t.heading[:11] for t in d.tables] == ["Taulukko 1.", "Taulukko 2."]
+    assert len(steps_of(d, "title_row")) == 2
+    assert not any(c.text.startswith("Taulukko") for r in d.rows for c in r.cells)
+    # The headings stay rows (they have no marked header to go to).
+    assert d.tables[0].rows[0].cells[0].text == "Nimellis-koko"

@@ -173,3 +173,31 @@ def test_xml_reads_like_the_markdown_conversion():
     for pid in ("asd20100242", "asd20151575", "asd20230064"):
         for lang in ("sv", "fi"):
             assert rows(read_raw(DEV / pid / f"{lang}.xml")) == rows(read_raw(DEV / pid / f"{lang}.md"))
+
+
+def test_a_row_that_writes_the_cells_a_morerows_entry_covers_stays_within_the_table():
+    # asd20190498 (fi) table 2: "Nimelliskoko" and "Nimellinen ulkohalkaisija" have morerows="1",
+    # yet the row below writes six entries, empty ones under them: six columns, not eight.
+    (_, t) = tables(read_raw(FIX / "asd20190498-fi-captions.xml"))
+    rows = cells(t)
+    assert len(rows[0]) == 6
+    assert rows[3] == ("", "", "de, min", "de, max", "Käyttöalue B", "Käyttöalue BD")
+    assert rows[4] == ("32", "32", "32,0", "32,3", "1,8", "1,8")
+
+
+def test_morerows_still_covers_a_row_with_fewer_entries():
+    xml = (
+        '<doc><table><tgroup cols="3"><tbody>'
+        '<row><entry morerows="1">a</entry><entry>b</entry><entry>c</entry></row>'
+        '<row><entry>d</entry><entry>e</entry></row>'
+        '<row><entry morerows="1">f</entry><entry>g</entry><entry>h</entry></row>'
+        '<row><entry>x</entry><entry>i</entry><entry>j</entry></row>'
+        "</tbody></tgroup></table></doc>"
+    )
+    from bitext.readers import cals
+
+    (t,) = tables(cals.parse("m.xml", xml))
+    # Covered: d, e go right of the cover; a row writing a non-empty entry under the cover
+    # is not "spelling out" the covered cell, so it stays pushed as before.
+    assert cells(t)[1][:3] == ("", "d", "e")
+    assert cells(t)[3] == ("", "x", "i", "j")

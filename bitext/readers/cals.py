@@ -10,7 +10,9 @@ Tables:
   ``spanspec``) and ``colname`` place an entry; Finlex sometimes puts these attributes on the
   entry's first paragraph, so that is looked at too. A spanning entry keeps its text in its
   first column, the others stay empty; ``morerows``: text in the first row, the cells below
-  stay empty (the normaliser's merged-cell rule applies), as in the HTML/DOCX readers;
+  stay empty (the normaliser's merged-cell rule applies), as in the HTML/DOCX readers; a row
+  that nevertheless writes an entry for every column, empty where the cell above covers it,
+  is laid out one entry per column (not pushed past the table's right edge);
 - every ``tgroup`` of a table continues the same table, except that a later ``tgroup`` with
   its own ``thead`` starts a new block (its header row repeats); rows are padded to the
   table's width (the widest of ``cols``, the ``colspec`` count and the widest row: Finlex's
@@ -208,13 +210,24 @@ class _Group:
             return self.names[v] - 1
         return _int(v, default + 1) - 1
 
+    def _spells_out_covered(self, entries: list, pending: dict[int, int]) -> bool:  # type: ignore[type-arg]
+        """A row that writes an entry for every column, an empty one where a ``morerows``
+        cell above covers it (Finlex does this): its entries are laid out one per column."""
+        width = max(self.declared, self.colspecs)
+        if not pending or len(entries) != width:
+            return False
+        if any(_attr(e, a) is not None for e in entries for a in ("namest", "spanname", "colname")):
+            return False
+        return all(not text_of(entries[k]) for k in pending if k < width)
+
     def _row(self, r, pending: dict[int, int]) -> dict[int, str]:  # type: ignore[no-untyped-def]
         cells: dict[int, str] = {}
         c = 0
-        for e in r:
-            if local(e.tag) not in ("entry", "entrytbl"):
-                continue
-            while pending.get(c, 0) > 0 or c in cells:
+        entries = [e for e in r if local(e.tag) in ("entry", "entrytbl")]
+        # Where this row writes the covered cells itself, the cover above does not push it right.
+        cover = {} if self._spells_out_covered(entries, pending) else pending
+        for e in entries:
+            while cover.get(c, 0) > 0 or c in cells:
                 c += 1
             st, en = _attr(e, "namest"), _attr(e, "nameend")
             span = _attr(e, "spanname")
@@ -228,11 +241,11 @@ class _Group:
                 a = b = self._col(cn, c)
             else:
                 a = b = c
-            if a in cells or pending.get(a, 0) > 0 or a < 0:
+            if a in cells or cover.get(a, 0) > 0 or a < 0:
                 # a span onto a filled column (malformed: several entries with namest="1"):
                 # keep the text in the next free column
                 a = c
-                while a in cells or pending.get(a, 0) > 0:
+                while a in cells or cover.get(a, 0) > 0:
                     a += 1
                 b = a
             b = min(b, a + MAX_SPAN - 1)
