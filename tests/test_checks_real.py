@@ -125,3 +125,18 @@ def test_a_list_written_as_rows_is_one_list_split(tmp_path):
     (tmp_path / "fi2.md").write_text("\n".join(l for l in text if not l.startswith("|  |  | – 21.7.2024")) + "\n", encoding="utf-8")
     short = [f for f in bitext.check(sv, tmp_path / "fi2.md").findings if f.evidence.get("structure") == "list_split"]
     assert len(short) == 1 and short[0].evidence["items"] == {"sv": 3, "fi": 2}
+
+
+def test_note_rows_written_as_paragraphs_in_the_other_version_are_moved_notes(tmp_path):
+    # asd20190498 1 §: the Finnish table 1 ends with three note rows ("1) Käyttöalue "BD": …",
+    # "Vähimmäisjäykkyysluokka …", "Käyttöalue "B": …"); the Swedish version writes them as
+    # paragraphs right after its table.
+    sv, fi = FIX / "asd20190498_sv_notes.md", FIX / "asd20190498_fi_notes.md"
+    r = bitext.check(sv, fi)
+    moved = [f for f in r.findings if f.evidence.get("structure") == "moved_to_text"]
+    assert len(moved) == 3 and not [f for f in r.findings if f.kind == "missing_row"]
+    # a note the Swedish version does not have is still missing
+    text = sv.read_text(encoding="utf-8").replace("Minimistyvhetsklassen i en byggnad ska vara SN4 och på ett tomtområde SN 4 eller SN 8, beroende på belastning och installationsdjup.\n", "")
+    (tmp_path / "sv.md").write_text(text, encoding="utf-8")
+    missing = [f for f in bitext.check(tmp_path / "sv.md", fi).findings if f.kind == "missing_row"]
+    assert len(missing) == 1 and missing[0].right.texts[0].startswith("Vähimmäisjäykkyysluokka")

@@ -339,7 +339,69 @@ def moved_to_text(ctx: Context) -> dict[tuple[Side, RowKey], TextBlock]:
             _row_numbers(row) - read_numbers(paras[best].text).values
         ):
             out[(side, row.rowkey)] = paras[best]
+    out.update(_moved_notes(ctx, in_split | set(out)))
     ctx.memo["moved"] = out
+    return out
+
+
+_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def _position(src) -> Optional[int]:  # type: ignore[no-untyped-def]
+    """Where a row or paragraph sits in its file: its first line (Markdown, TSV) or the XML
+    line in its ref ("t2 r5 (line 123)"); None for formats with neither."""
+    if src.line is not None:
+        return int(src.line)
+    m = _LINE.search(src.ref)
+    return int(m.group(1)) if m else None
+
+
+def _note_like(row: Row) -> bool:
+    """A row whose only text is in its first cell, in a table of several columns: a note or
+    caption spanning the table, not a data row."""
+    return len(row.cells) >= 2 and bool(row.cells[0].raw) and any(ch.isalpha() for ch in row.cells[0].raw) and not any(c.raw for c in row.cells[1:])
+
+
+def _moved_notes(ctx: Context, done: set[tuple[Side, RowKey]]) -> dict[tuple[Side, RowKey], TextBlock]:
+    """One-sided note rows (text in the first cell only) that the other version writes as a
+    paragraph at the same place: the row's nearest paragraph lies between the partners of
+    the matched rows around it, that paragraph's nearest among these note rows is this row,
+    and it has every number of the row. Similarities between a short note and paragraphs
+    are too close to the background to calibrate (the rule above); the place and the mutual
+    choice are the evidence."""
+    docs = (ctx.alignment.left, ctx.alignment.right)
+    out: dict[tuple[Side, RowKey], TextBlock] = {}
+    matched = sorted(((l.left.rowkey, l.right.rowkey, l.left, l.right) for l in ctx.matched), key=lambda m: m[0])  # type: ignore[union-attr]
+    by_side = [sorted(((m[s], m[3 - s]) for m in matched), key=lambda x: x[0]) for s in (0, 1)]
+    notes: list[tuple[Side, Row]] = []
+    for link in ctx.alignment.links:
+        if link.relation not in ("left_only", "right_only"):
+            continue
+        side = 0 if link.relation == "left_only" else 1
+        row = link.left if side == 0 else link.right
+        if row is not None and (side, row.rowkey) not in done and _note_like(row):
+            notes.append((side, row))
+    for side in (0, 1):
+        mine = [r for s, r in notes if s == side]
+        paras = [t for t in docs[1 - side].texts if t.text.strip() and not t.level and _position(t.source) is not None]
+        if not mine or not paras:
+            continue
+        pvecs = ctx.embed([t.text for t in paras])
+        P = np.stack([np.asarray(pvecs[t.text]) for t in paras])
+        R = np.stack([_vec(ctx, side, r) for r in mine])
+        sims = R @ P.T  # note rows x paragraphs
+        keys = [k for k, _ in by_side[side]]
+        for i, row in enumerate(mine):
+            j = int(np.argmax(sims[i]))
+            if int(np.argmax(sims[:, j])) != i or _row_numbers(row) - read_numbers(paras[j].text).values:
+                continue
+            at = bisect.bisect_left(keys, row.rowkey)
+            before = _position(by_side[side][at - 1][1].source) if at > 0 else None
+            after = _position(by_side[side][at][1].source) if at < len(keys) else None
+            where = _position(paras[j].source)
+            assert where is not None
+            if (before is None or before < where) and (after is None or where < after) and (before, after) != (None, None):
+                out[(side, row.rowkey)] = paras[j]
     return out
 
 
