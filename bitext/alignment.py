@@ -515,18 +515,47 @@ def _plausible_pairs(pa: np.ndarray, pb: np.ndarray, score: np.ndarray, p: Align
     return out
 
 
+def _margins(key: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """For each pair: its value minus the best value of the other pairs of its row
+    (``key``); the value itself where the row has no other pair.
+
+    >>> _margins(np.array([0, 0, 1]), np.array([0.9, 0.6, 0.5])).round(2).tolist()
+    [0.3, -0.3, 0.5]
+    """
+    out = np.zeros(len(key))
+    if not len(key):
+        return out
+    order = np.lexsort((-value, key))
+    ks, vs = key[order], value[order]
+    first = np.r_[True, ks[1:] != ks[:-1]]
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    best = vs[starts][group]
+    has_second = np.r_[~first[1:], False]  # the row's best is followed by a pair of the same row
+    second = np.where(has_second[starts], vs[np.minimum(starts + 1, len(vs) - 1)], 0.0)[group]
+    # the best pair is compared with the second; every other pair with the best
+    other = np.where(first, second, best)
+    out[order] = vs - other
+    return out
+
+
 def _disorder(pa: np.ndarray, pb: np.ndarray, value: np.ndarray, lpos: np.ndarray, rpos: np.ndarray, p: AlignParams) -> float:
     """How much the two tables' orders disagree: of the rows that are each other's best
     partner by content and anchors alone (scoring at least ``threshold``), the share whose
-    relative positions differ by more than ``order_band``. 0 when too few such pairs."""
+    relative positions differ by more than ``order_band``. 0 when too few such pairs.
+    Only best pairs that stand out count (each row's next-best partner ``order_margin``
+    lower): in a balance sheet the same label repeats under several headings, and a best
+    pair among near-twins says nothing about the order."""
     keep = np.flatnonzero(value >= p.threshold)
     if not len(keep):
         return 0.0
+    margin = np.minimum(_margins(pa, value), _margins(pb, value))[keep]
     a, b, v = pa[keep], pb[keep], value[keep]
     oa, ob = np.lexsort((-v, a)), np.lexsort((-v, b))
     best_a = oa[np.r_[True, a[oa][1:] != a[oa][:-1]]]  # each left row's best pair
     best_b = ob[np.r_[True, b[ob][1:] != b[ob][:-1]]]
     mutual = np.intersect1d(best_a, best_b)
+    mutual = mutual[margin[mutual] >= p.order_margin]
     if len(mutual) < p.order_min_pairs:
         return 0.0
     return float(np.mean(np.abs(lpos[a[mutual]] - rpos[b[mutual]]) > p.order_band))

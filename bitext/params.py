@@ -71,6 +71,8 @@ class AlignParams:
     lexicon_common: float = 0.25  # a word in more than this share of a table's rows does not propose candidates
     candidate_band_max: int = 20  # the diagonal band of a large block stops growing here (else n × share·n pairs)
     group_coverage_sample: int = 500  # rows sampled per side for a large group's coverage (n × m otherwise)
+    # --- repeated labels (balance sheets: "Övriga" under several headings)
+    order_margin: float = 0.05  # a best pair counts as evidence of the tables' order only when both rows' next-best partners score this much lower: a row with near-twins, or a short word the embedding confuses with several, says nothing about order
 
     @property
     def weights(self) -> dict[str, float]:

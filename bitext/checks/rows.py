@@ -13,7 +13,11 @@ Side = int  # 0 left, 1 right
 
 
 def _row_signature(row: Row) -> tuple[str, ...]:
-    return tuple(fold(c.text) for c in row.cells if not c.inherited)
+    """A row's words, with the heading it sits under: a cell inherited from a spanning
+    cell above counts, so the same label under two headings ("Skulder till kreditinstitut
+    | Övriga", "Skulder till allmänheten | Övriga") is two rows, not one repeated; a
+    copy under the same heading stays a copy."""
+    return tuple(fold(c.text) for c in row.cells)
 
 
 def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
@@ -42,7 +46,7 @@ def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
             groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
             for row in table.rows:
                 sig = _row_signature(row)
-                if any(sig) and (side, row.rowkey) not in in_split:
+                if any(c.text for c in row.cells if not c.inherited) and (side, row.rowkey) not in in_split:
                     groups[sig].append(row)
             for rows in groups.values():
                 if len(rows) < 2:
