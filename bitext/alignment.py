@@ -909,10 +909,46 @@ def align_documents(
         pw=p.leftover_position_weight,
     )
 
+    _fill_gaps(model, p, lrows, rrows, matched, lexicon)
     stats["lexicon_cells"] = lexicon.computed
     model = replace(model, part_pairs=tuple(part_pairs), table_pairs=tuple(table_pairs), stats=MappingProxyType(stats))
     links = _splits_and_links(left, right, model, p, matched, embed)
     return _ordered(links, lv.index, rv.index), model
+
+
+def _fill_gaps(model: Measurements, p: AlignParams, lrows: Sequence[Row], rrows: Sequence[Row], matched: dict[int, tuple[int, dict[str, float]]], lexicon: "_Lexicon") -> None:
+    """Pair the one-sided rows of a gap of the same size in both versions: between two
+    consecutive paired rows ``(i0, j0)``, ``(i1, j1)`` of one table on each side, rows
+    ``i0+1 … i1-1`` and ``j0+1 … j1-1`` all unpaired and as many on each side. Their place
+    is certain, so they pair in order when each pair reads alike on its own: content and
+    anchors score ``threshold`` without position, or the lexicon covers ``gap_coverage`` of
+    their words. A row deleted in one version leaves a gap on one side only; a row replaced
+    by an unrelated one stays two one-sided rows."""
+    used = {j for j, _ in matched.values()}
+    pairs = sorted((i, j) for i, (j, _) in matched.items())
+    for (i0, j0), (i1, j1) in zip(pairs, pairs[1:]):
+        n = i1 - i0 - 1
+        if n < 1 or j1 - j0 - 1 != n:
+            continue
+        li, rj = list(range(i0 + 1, i1)), list(range(j0 + 1, j1))
+        if any(j in used for j in rj) or any(i in matched for i in li):
+            continue
+        if len({lrows[i].table for i in range(i0, i1 + 1)}) != 1 or len({rrows[j].table for j in range(j0, j1 + 1)}) != 1:
+            continue
+        a, b = np.array(li), np.array(rj)
+        content, shift = content_pairs(model, p, a, b)
+        anchors = _anchor_scores(model, a, b, pairs=True)
+        comp = _combine(p, content, anchors, np.ones(n), shift)
+        # Position is certain here and says nothing of the content: the rows must agree on
+        # their own, by the cosine (as a row pairs anywhere) or by the lexicon (a heading the
+        # embedding reads poorly: "Efterställda skulder" / "Velat, joilla on huonompi
+        # etuoikeus…").
+        alone = _combine(replace(p, weight_position=0.0), content, anchors, np.ones(n), shift)["score"]
+        cov = np.array([lexicon.coverage(i, j) if lexicon.on else np.nan for i, j in zip(li, rj)])
+        if np.all((alone >= p.threshold) | (np.nan_to_num(cov) >= p.gap_coverage)):
+            for k in range(n):
+                matched[li[k]] = (rj[k], {name: float(v[k]) for name, v in comp.items()})
+                used.add(rj[k])
 
 
 def _joined_cells(rows: Sequence[Row]) -> tuple[str, ...]:

@@ -72,6 +72,7 @@ class AlignParams:
     candidate_band_max: int = 20  # the diagonal band of a large block stops growing here (else n × share·n pairs)
     group_coverage_sample: int = 500  # rows sampled per side for a large group's coverage (n × m otherwise)
     # --- repeated labels (balance sheets: "Övriga" under several headings)
+    gap_coverage: float = 0.4  # rows left one-sided in a gap of the same size in both versions, between the same paired rows of one table, pair in order when the lexicon covers this share of their words (their place is certain; a heading the embedding reads poorly kept them under ``threshold``)
     order_margin: float = 0.05  # a best pair counts as evidence of the tables' order only when both rows' next-best partners score this much lower: a row with near-twins, or a short word the embedding confuses with several, says nothing about order
 
     @property

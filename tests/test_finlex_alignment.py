@@ -155,3 +155,25 @@ def test_balance_sheet_with_repeated_labels_keeps_its_order():
     assert r.alignment.measurements.stats["disordered_blocks"] == 0
     missing = [f for f in r.findings if f.kind.value == "missing_row"]
     assert len(missing) <= 4  # main: 11
+
+
+def _texts(row):
+    return tuple(c.text for c in row.cells if c.text)
+
+
+def test_rows_in_a_gap_of_the_same_size_pair_when_the_lexicon_agrees(tmp_path):
+    # asd20220535: "Efterställda skulder" / "Velat, joilla on huonompi etuoikeus kuin muilla
+    # veloilla" and their "Övriga" / "Muut" sit between the same paired rows in both versions;
+    # the embedding reads the heading poorly, the lexicon covers it: they pair in place.
+    sv, fi = FIX / "asd20220535_sv_balance.md", FIX / "asd20220535_fi_balance.md"
+    r = bitext.check(sv, fi)
+    pairs = {(_texts(l.left), _texts(l.right)) for l in r.alignment.links if l.left is not None and l.right is not None}
+    assert (("Efterställda skulder",), ("Velat, joilla on huonompi etuoikeus kuin muilla veloilla",)) in pairs
+    assert not [f for f in r.findings if f.kind.value == "missing_row" and ("Efterställda" in f.message or "Velat, joilla" in f.message)]
+    # the same gap with an unrelated Finnish row: nothing forces them together
+    text = fi.read_text(encoding="utf-8").replace("| Velat, joilla on huonompi etuoikeus kuin muilla veloilla |", "| Kissat nukkuvat paljon ja koira haukkuu |")
+    (tmp_path / "fi.md").write_text(text, encoding="utf-8")
+    r = bitext.check(sv, tmp_path / "fi.md")
+    one_sided = [_texts(l.left) for l in r.alignment.links if l.right is None]
+    assert ("Efterställda skulder", "Övriga") in one_sided
+    assert any(f.kind.value == "missing_row" and "“Muut”" in f.message for f in r.findings)
