@@ -126,6 +126,8 @@ class CheckParams:
     column_map_gain: float = 0.02  # another column correspondence replaces the straight one when it is this much closer per matched row
     # --- real statutes (phase C noise)
     cell_rewording_z: float = -0.5  # an embedding cell_mismatch whose lexical coverage is this typical for the column is a short synonym pair ("get" / "vuohi"), not reported
+    # --- repeated labels (phase D)
+    duplicate_alike: float = 0.97  # copies of a row each paired with its own row of the other version are no duplicate when those rows read this alike (difflib ratio, digits left out): one copy footnoted or mistyped there
 
 
 def as_settings(params: Any) -> dict[str, Any]:

@@ -125,3 +125,16 @@ def test_a_list_written_as_rows_is_one_list_split(tmp_path):
     (tmp_path / "fi2.md").write_text("\n".join(l for l in text if not l.startswith("|  |  | – 21.7.2024")) + "\n", encoding="utf-8")
     short = [f for f in bitext.check(sv, tmp_path / "fi2.md").findings if f.evidence.get("structure") == "list_split"]
     assert len(short) == 1 and short[0].evidence["items"] == {"sv": 3, "fi": 2}
+
+
+def test_a_row_repeated_in_both_versions_with_a_footnote_on_one_copy_is_no_duplicate(tmp_path):
+    # asd20100242 annex: "Samfunktioner | nettoyta, m2 | 2 %" under two animal houses; the
+    # Finnish copies differ by a footnote mark ("nettoala, m22"), each copy is paired with its own
+    r = bitext.check(FIX / "asd20100242_sv_repeated.md", FIX / "asd20100242_fi_repeated.md")
+    assert not [f for f in r.findings if f.kind.value == "duplicate_row"]
+    # a copy added to the Swedish version is still a duplicate
+    lines = (FIX / "asd20100242_sv_repeated.md").read_text(encoding="utf-8").split("\n")
+    at = [k for k, line in enumerate(lines) if "| 2 % |" in line][1]
+    (tmp_path / "sv.md").write_text("\n".join(lines[: at + 1] + [lines[at]] + lines[at + 1 :]), encoding="utf-8")
+    r = bitext.check(tmp_path / "sv.md", FIX / "asd20100242_fi_repeated.md")
+    assert [f.kind.value for f in r.findings if f.kind.value in ("duplicate_row", "missing_row")] == ["duplicate_row"]
