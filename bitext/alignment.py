@@ -515,18 +515,47 @@ def _plausible_pairs(pa: np.ndarray, pb: np.ndarray, score: np.ndarray, p: Align
     return out
 
 
+def _margins(key: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """For each pair: its value minus the best value of the other pairs of its row
+    (``key``); the value itself where the row has no other pair.
+
+    >>> _margins(np.array([0, 0, 1]), np.array([0.9, 0.6, 0.5])).round(2).tolist()
+    [0.3, -0.3, 0.5]
+    """
+    out = np.zeros(len(key))
+    if not len(key):
+        return out
+    order = np.lexsort((-value, key))
+    ks, vs = key[order], value[order]
+    first = np.r_[True, ks[1:] != ks[:-1]]
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    best = vs[starts][group]
+    has_second = np.r_[~first[1:], False]  # the row's best is followed by a pair of the same row
+    second = np.where(has_second[starts], vs[np.minimum(starts + 1, len(vs) - 1)], 0.0)[group]
+    # the best pair is compared with the second; every other pair with the best
+    other = np.where(first, second, best)
+    out[order] = vs - other
+    return out
+
+
 def _disorder(pa: np.ndarray, pb: np.ndarray, value: np.ndarray, lpos: np.ndarray, rpos: np.ndarray, p: AlignParams) -> float:
     """How much the two tables' orders disagree: of the rows that are each other's best
     partner by content and anchors alone (scoring at least ``threshold``), the share whose
-    relative positions differ by more than ``order_band``. 0 when too few such pairs."""
+    relative positions differ by more than ``order_band``. 0 when too few such pairs.
+    Only best pairs that stand out count (each row's next-best partner ``order_margin``
+    lower): in a balance sheet the same label repeats under several headings, and a best
+    pair among near-twins says nothing about the order."""
     keep = np.flatnonzero(value >= p.threshold)
     if not len(keep):
         return 0.0
+    margin = np.minimum(_margins(pa, value), _margins(pb, value))[keep]
     a, b, v = pa[keep], pb[keep], value[keep]
     oa, ob = np.lexsort((-v, a)), np.lexsort((-v, b))
     best_a = oa[np.r_[True, a[oa][1:] != a[oa][:-1]]]  # each left row's best pair
     best_b = ob[np.r_[True, b[ob][1:] != b[ob][:-1]]]
     mutual = np.intersect1d(best_a, best_b)
+    mutual = mutual[margin[mutual] >= p.order_margin]
     if len(mutual) < p.order_min_pairs:
         return 0.0
     return float(np.mean(np.abs(lpos[a[mutual]] - rpos[b[mutual]]) > p.order_band))
@@ -880,10 +909,46 @@ def align_documents(
         pw=p.leftover_position_weight,
     )
 
+    _fill_gaps(model, p, lrows, rrows, matched, lexicon)
     stats["lexicon_cells"] = lexicon.computed
     model = replace(model, part_pairs=tuple(part_pairs), table_pairs=tuple(table_pairs), stats=MappingProxyType(stats))
     links = _splits_and_links(left, right, model, p, matched, embed)
     return _ordered(links, lv.index, rv.index), model
+
+
+def _fill_gaps(model: Measurements, p: AlignParams, lrows: Sequence[Row], rrows: Sequence[Row], matched: dict[int, tuple[int, dict[str, float]]], lexicon: "_Lexicon") -> None:
+    """Pair the one-sided rows of a gap of the same size in both versions: between two
+    consecutive paired rows ``(i0, j0)``, ``(i1, j1)`` of one table on each side, rows
+    ``i0+1 … i1-1`` and ``j0+1 … j1-1`` all unpaired and as many on each side. Their place
+    is certain, so they pair in order when each pair reads alike on its own: content and
+    anchors score ``threshold`` without position, or the lexicon covers ``gap_coverage`` of
+    their words. A row deleted in one version leaves a gap on one side only; a row replaced
+    by an unrelated one stays two one-sided rows."""
+    used = {j for j, _ in matched.values()}
+    pairs = sorted((i, j) for i, (j, _) in matched.items())
+    for (i0, j0), (i1, j1) in zip(pairs, pairs[1:]):
+        n = i1 - i0 - 1
+        if n < 1 or j1 - j0 - 1 != n:
+            continue
+        li, rj = list(range(i0 + 1, i1)), list(range(j0 + 1, j1))
+        if any(j in used for j in rj) or any(i in matched for i in li):
+            continue
+        if len({lrows[i].table for i in range(i0, i1 + 1)}) != 1 or len({rrows[j].table for j in range(j0, j1 + 1)}) != 1:
+            continue
+        a, b = np.array(li), np.array(rj)
+        content, shift = content_pairs(model, p, a, b)
+        anchors = _anchor_scores(model, a, b, pairs=True)
+        comp = _combine(p, content, anchors, np.ones(n), shift)
+        # Position is certain here and says nothing of the content: the rows must agree on
+        # their own, by the cosine (as a row pairs anywhere) or by the lexicon (a heading the
+        # embedding reads poorly: "Efterställda skulder" / "Velat, joilla on huonompi
+        # etuoikeus…").
+        alone = _combine(replace(p, weight_position=0.0), content, anchors, np.ones(n), shift)["score"]
+        cov = np.array([lexicon.coverage(i, j) if lexicon.on else np.nan for i, j in zip(li, rj)])
+        if np.all((alone >= p.threshold) | (np.nan_to_num(cov) >= p.gap_coverage)):
+            for k in range(n):
+                matched[li[k]] = (rj[k], {name: float(v[k]) for name, v in comp.items()})
+                used.add(rj[k])
 
 
 def _joined_cells(rows: Sequence[Row]) -> tuple[str, ...]:

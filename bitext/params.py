@@ -71,6 +71,9 @@ class AlignParams:
     lexicon_common: float = 0.25  # a word in more than this share of a table's rows does not propose candidates
     candidate_band_max: int = 20  # the diagonal band of a large block stops growing here (else n × share·n pairs)
     group_coverage_sample: int = 500  # rows sampled per side for a large group's coverage (n × m otherwise)
+    # --- repeated labels (balance sheets: "Övriga" under several headings)
+    gap_coverage: float = 0.4  # rows left one-sided in a gap of the same size in both versions, between the same paired rows of one table, pair in order when the lexicon covers this share of their words (their place is certain; a heading the embedding reads poorly kept them under ``threshold``)
+    order_margin: float = 0.05  # a best pair counts as evidence of the tables' order only when both rows' next-best partners score this much lower: a row with near-twins, or a short word the embedding confuses with several, says nothing about order
 
     @property
     def weights(self) -> dict[str, float]:
@@ -123,6 +126,8 @@ class CheckParams:
     column_map_gain: float = 0.02  # another column correspondence replaces the straight one when it is this much closer per matched row
     # --- real statutes (phase C noise)
     cell_rewording_z: float = -0.5  # an embedding cell_mismatch whose lexical coverage is this typical for the column is a short synonym pair ("get" / "vuohi"), not reported
+    # --- repeated labels (phase D)
+    duplicate_alike: float = 0.97  # copies of a row each paired with its own row of the other version are no duplicate when those rows read this alike (difflib ratio, digits left out): one copy footnoted or mistyped there
 
 
 def as_settings(params: Any) -> dict[str, Any]:

@@ -140,3 +140,16 @@ def test_note_rows_written_as_paragraphs_in_the_other_version_are_moved_notes(tm
     (tmp_path / "sv.md").write_text(text, encoding="utf-8")
     missing = [f for f in bitext.check(tmp_path / "sv.md", fi).findings if f.kind == "missing_row"]
     assert len(missing) == 1 and missing[0].right.texts[0].startswith("Vähimmäisjäykkyysluokka")
+
+
+def test_a_row_repeated_in_both_versions_with_a_footnote_on_one_copy_is_no_duplicate(tmp_path):
+    # asd20100242 annex: "Samfunktioner | nettoyta, m2 | 2 %" under two animal houses; the
+    # Finnish copies differ by a footnote mark ("nettoala, m22"), each copy is paired with its own
+    r = bitext.check(FIX / "asd20100242_sv_repeated.md", FIX / "asd20100242_fi_repeated.md")
+    assert not [f for f in r.findings if f.kind.value == "duplicate_row"]
+    # a copy added to the Swedish version is still a duplicate
+    lines = (FIX / "asd20100242_sv_repeated.md").read_text(encoding="utf-8").split("\n")
+    at = [k for k, line in enumerate(lines) if "| 2 % |" in line][1]
+    (tmp_path / "sv.md").write_text("\n".join(lines[: at + 1] + [lines[at]] + lines[at + 1 :]), encoding="utf-8")
+    r = bitext.check(tmp_path / "sv.md", FIX / "asd20100242_fi_repeated.md")
+    assert [f.kind.value for f in r.findings if f.kind.value in ("duplicate_row", "missing_row")] == ["duplicate_row"]

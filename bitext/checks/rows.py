@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from difflib import SequenceMatcher
 from typing import Iterator
 
 from ..model import Finding, Kind, Link, Row, RowKey, Severity
@@ -13,7 +14,32 @@ Side = int  # 0 left, 1 right
 
 
 def _row_signature(row: Row) -> tuple[str, ...]:
-    return tuple(fold(c.text) for c in row.cells if not c.inherited)
+    """A row's words, with the heading it sits under: a cell inherited from a spanning
+    cell above counts, so the same label under two headings ("Skulder till kreditinstitut
+    | Övriga", "Skulder till allmänheten | Övriga") is two rows, not one repeated; a
+    copy under the same heading stays a copy."""
+    return tuple(fold(c.text) for c in row.cells)
+
+
+def _loose_signature(row: Row) -> tuple[str, ...]:
+    """A row's words without digits: a footnote mark or a figure written into one copy
+    ("nettoala, m²2" once, "nettoala, m²" elsewhere) does not make it another row."""
+    return tuple("".join(ch for ch in fold(c.text) if not ch.isdigit()) for c in row.cells)
+
+
+def _paired_alike(rows: list[Row], side: Side, partner: dict[tuple[Side, RowKey], Row], alike: float) -> bool:
+    """Whether every copy is paired, each with its own row of the other version, and those
+    rows read alike but for digits and a slip of a few characters: the other version
+    repeats the row as often, one copy marked with a footnote or mistyped. A copy added in
+    one version finds no partner of its own."""
+    theirs = [partner.get((side, r.rowkey)) for r in rows]
+    if any(t is None for t in theirs):
+        return False
+    if len({t.rowkey for t in theirs if t is not None}) != len(rows):
+        return False
+    texts = [" | ".join(_loose_signature(t)) for t in theirs if t is not None]
+    # alike: the same but for a few characters (a slip in one copy is the cell checks' to report)
+    return all(SequenceMatcher(None, texts[0], t, autojunk=False).ratio() >= alike for t in texts[1:])
 
 
 def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
@@ -42,13 +68,13 @@ def duplicate_rows(ctx: Context) -> dict[tuple[Side, RowKey], list[Row]]:
             groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
             for row in table.rows:
                 sig = _row_signature(row)
-                if any(sig) and (side, row.rowkey) not in in_split:
+                if any(c.text for c in row.cells if not c.inherited) and (side, row.rowkey) not in in_split:
                     groups[sig].append(row)
             for rows in groups.values():
                 if len(rows) < 2:
                     continue
                 theirs = Counter((partner[(side, r.rowkey)].table, _row_signature(partner[(side, r.rowkey)])) for r in rows if (side, r.rowkey) in partner)
-                if theirs and counts[1 - side][theirs.most_common(1)[0][0]] >= len(rows):
+                if theirs and counts[1 - side][theirs.most_common(1)[0][0]] >= len(rows) or _paired_alike(rows, side, partner, ctx.params.duplicate_alike):
                     ctx.memo.setdefault("repeated", set()).update((side, r.rowkey) for r in rows)
                     continue  # repeated as often in the other version
                 for row in rows:
