@@ -164,6 +164,10 @@ def _attr(e, name: str) -> Optional[str]:  # type: ignore[no-untyped-def]
     return None
 
 
+# A cell that is a number, an amount or a code of digits ("2", "0,4", "5³", "1 700 €", "12.3.2021").
+_NUMBERLIKE = re.compile(r"^[\s\d.,:;/%€$£+\-–—−()\u00b2\u00b3\u00b9\u2070-\u2079]*\d[\s\d.,:;/%€$£+\-–—−()\u00b2\u00b3\u00b9\u2070-\u2079]*$")
+
+
 def _int(value: Optional[str], default: int = 0) -> int:
     m = re.search(r"\d+", value or "")
     return min(int(m.group()), 10**6) if m else default
@@ -192,11 +196,14 @@ class _Group:
                 self.spans[nm] = (st, en or st)
         self.declared = min(_int(_attr_plain(tg, "cols")), MAX_COLUMNS)
         self.rows: list[tuple[str, int, dict[int, str]]] = []
+        self.short: set[int] = set()  # rows laid out by entry order alone, with fewer entries than columns
         pending: dict[int, int] = {}  # 0-based column -> rows still covered by morerows above
         sections = {s: [k for k in tg if local(k.tag) == s] for s in _SECTIONS}
         for sname in _SECTIONS:  # rendering order: thead, tbody, tfoot
             for sect in sections[sname]:
                 for r in _children(sect, "row"):
+                    if sname == "tbody" and not pending and self._short(r):
+                        self.short.add(len(self.rows))
                     self.rows.append((sname, r.sourceline or 0, self._row(r, pending)))
                     for k in list(pending):
                         pending[k] -= 1
@@ -209,6 +216,46 @@ class _Group:
         if v in self.names:
             return self.names[v] - 1
         return _int(v, default + 1) - 1
+
+    def _short(self, r) -> bool:  # type: ignore[no-untyped-def]
+        """A row of fewer entries than the table's columns, at least two, all filled and
+        none placed by an attribute (a lone entry is a heading across the row; an empty
+        entry written on purpose places the others)."""
+        entries = [e for e in r if local(e.tag) in ("entry", "entrytbl")]
+        width = max(self.declared, self.colspecs)
+        return 2 <= len(entries) < width and all(text_of(e) for e in entries) and not any(
+            _attr(e, a) is not None for e in entries for a in ("namest", "nameend", "spanname", "colname", "morerows")
+        )
+
+    def realign_short_rows(self, width: int) -> None:
+        """Short rows (see :meth:`_short`) whose entries read as the table's last columns:
+        CALS fills a row from the left, but a producer that leaves out the entries under a
+        cell spanning rows above (without ``morerows``) means the right ones ("Paikallinen
+        yhteiskanava | 1" under a radio-equipment group whose other rows have the group in
+        column 1, the channel in column 2, the fee in column 3). Decided by what the
+        columns hold: a row moves right when more of its entries then fall in columns of
+        their kind (numbers or words, by the table's full rows) than read from the left."""
+        full = [cells for k, (sname, _, cells) in enumerate(self.rows) if sname == "tbody" and k not in self.short]
+        kinds: dict[int, bool] = {}
+        for c in range(width):
+            filled = [cells[c] for cells in full if cells.get(c)]
+            if len(filled) >= 2:
+                share = sum(1 for t in filled if _NUMBERLIKE.match(t)) / len(filled)
+                if share >= 0.8 or share <= 0.2:
+                    kinds[c] = share >= 0.8
+
+        def agreement(cells: dict[int, str], offset: int) -> int:
+            return sum(
+                (1 if kinds[c + offset] == bool(_NUMBERLIKE.match(t)) else -1)
+                for c, t in cells.items()
+                if t and c + offset in kinds
+            )
+
+        for k in sorted(self.short):
+            sname, line, cells = self.rows[k]
+            offset = width - (max(cells) + 1) if cells else 0
+            if offset > 0 and agreement(cells, offset) > agreement(cells, 0):
+                self.rows[k] = (sname, line, {c + offset: t for c, t in cells.items()})
 
     def _spells_out_covered(self, entries: list, pending: dict[int, int]) -> bool:  # type: ignore[type-arg]
         """A row that writes an entry for every column, an empty one where a ``morerows``
@@ -292,6 +339,7 @@ def _tables(table, path: str, number: int) -> list[RawTable]:  # type: ignore[no
     for g in groups:
         if not g.rows:
             continue
+        g.realign_short_rows(width)
         if current and g.rows[0][0] == "thead":
             flush()
             current, header = [], 0
