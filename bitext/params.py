@@ -128,6 +128,12 @@ class CheckParams:
     cell_rewording_z: float = -0.5  # an embedding cell_mismatch whose lexical coverage is this typical for the column is a short synonym pair ("get" / "vuohi"), not reported
     # --- repeated labels (phase D)
     duplicate_alike: float = 0.97  # copies of a row each paired with its own row of the other version are no duplicate when those rows read this alike (difflib ratio, digits left out): one copy footnoted or mistyped there
+    # --- lists of names laid out in a grid (municipalities, courts): compared as lists
+    list_min_items: int = 12  # a grid list has at least this many names a side (a short table of names is read as rows)
+    list_min_columns: int = 3  # ... filled in at least this many columns; in two, only when its rows do not correspond (a two-column table may pair names, e.g. fi | sv)
+    list_name_share: float = 0.9  # ... this share of its cells are names (capitalised, no digits, at most list_max_words words)
+    list_max_words: int = 3  # a name has at most this many words ("Gustav Adolfs", "Länsi- Turunmaa")
+    list_unpaired_share: float = 0.1  # a two-column table of names is a list only when this share of the two tables' rows found no partner (its rows do not correspond)
 
 
 def as_settings(params: Any) -> dict[str, Any]:

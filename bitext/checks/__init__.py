@@ -10,6 +10,8 @@
   and tables, moved notes)
 - :mod:`.columns`: ``structure`` (paired tables whose columns correspond otherwise than
   straight; the cell checks compare the columns it pairs)
+- :mod:`.lists`: ``structure``, ``omission`` (tables that are lists of names laid out in a
+  grid, compared as lists)
 - :mod:`.omission`: ``omission`` (words of one cell with no counterpart in the other, by
   the learnt fi–sv lexicon)
 
@@ -30,7 +32,7 @@ from ..errors import UsageError
 from ..lexicon import numbers
 from ..model import Alignment, Finding, Kind, Row, RowKey
 from ..params import CheckParams
-from . import cells, columns, language, meaning, numeric, omission, rows, structure  # noqa: F401 - they register their checks
+from . import cells, columns, language, lists, meaning, numeric, omission, rows, structure  # noqa: F401 - they register their checks
 from .base import CLAIMS, REGISTRY, CheckSpec, Context, Embed, claim
 
 __all__ = ["CHECKS", "CLAIMS", "REGISTRY", "CheckSpec", "Context", "numbers", "run_checks"]

@@ -145,9 +145,13 @@ class Context:
         # ... and the splits the structure check found (a 1↔1 pair grown by one-sided rows).
         for s in splits(self):
             split.update((s.whole.rowkey, p.rowkey) if s.side == 0 else (p.rowkey, s.whole.rowkey) for p in s.parts)
+        from .lists import grid_lists
+
+        grids = set(grid_lists(self))  # tables read as lists: their rows do not correspond
         return [
             l for l in self.matched
             if (l.shift == 0 or self.column_map(l) is not None) and (l.left.rowkey, l.right.rowkey) not in split  # type: ignore[union-attr]
+            and (l.left.table, l.right.table) not in grids  # type: ignore[union-attr]
         ]
 
     @cached_property

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from ..model import Finding, Kind, Link, Row, RowKey, Severity
 from .base import Context, finding, fold, quote, register, row_text
+from .lists import in_grid_list
 from .structure import explained, splits
 
 Side = int  # 0 left, 1 right
@@ -98,7 +99,7 @@ def check_missing_and_duplicate_rows(ctx: Context) -> Iterator[Finding]:
     paired = {(side, r.rowkey) for l in ctx.matched for side, r in enumerate((l.left, l.right)) if r is not None}
     for link in ctx.alignment.links:
         for side, (row, name, other) in enumerate(((link.left, la, lb), (link.right, lb, la))):
-            if row is None:
+            if row is None or in_grid_list(ctx, side, row):  # a list's names are compared as a list
                 continue
             one_sided = link.relation == ("left_only", "right_only")[side]
             twins = dups.get((side, row.rowkey), [])
@@ -155,7 +156,7 @@ def check_column_shift(ctx: Context) -> Iterator[Finding]:
     :func:`_blank_shift`): the version's rows around read right, the one row overflows."""
     la, lb = ctx.names
     for link in ctx.matched:
-        if link.shift and ctx.column_map(link) is None and not _blank_shift(ctx, link):  # a table's layout is reported once, as structure
+        if link.shift and ctx.column_map(link) is None and not _blank_shift(ctx, link) and not in_grid_list(ctx, 0, link.left):  # type: ignore[arg-type]  # a table's layout is reported once, as structure
             assert link.left is not None and link.right is not None
             direction = "right" if link.shift > 0 else "left"
             there = min(max(1 + link.shift, 0), max(len(link.right.cells) - 1, 0))

@@ -423,7 +423,11 @@ def check_structure(ctx: Context) -> Iterator[Finding]:
     mismatches (the number check compares a split row's numbers as a whole)."""
     names = ctx.names
     p0, p1 = ctx.alignment.prefixes
+    from .lists import in_grid_list  # lists builds on this package's base
+
     for s in splits(ctx):
+        if in_grid_list(ctx, s.side, s.whole):  # a list's rows do not correspond
+            continue
         other = 1 - s.side
         rows = s.rows
         listed = {}
@@ -448,6 +452,8 @@ def check_structure(ctx: Context) -> Iterator[Finding]:
         )
     for (side, key), para in sorted(moved_to_text(ctx).items()):
         row = (ctx.alignment.left, ctx.alignment.right)[side].tables[key.table].rows[key.index]
+        if in_grid_list(ctx, side, row):
+            continue
         yield finding(
             Kind.STRUCTURE,
             Severity.INFO,
