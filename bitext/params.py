@@ -134,6 +134,7 @@ class CheckParams:
     list_name_share: float = 0.9  # ... this share of its cells are names (capitalised, no digits, at most list_max_words words)
     list_max_words: int = 3  # a name has at most this many words ("Gustav Adolfs", "Länsi- Turunmaa")
     list_unpaired_share: float = 0.1  # a two-column table of names is a list only when this share of the two tables' rows found no partner (its rows do not correspond)
+    list_max_spanned_rows: int = 1  # a list may have this many rows whose first cell is empty (a name dropped there); more are a structure (a court and its places in the rows below)
 
 
 def as_settings(params: Any) -> dict[str, Any]:

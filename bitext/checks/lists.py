@@ -36,12 +36,12 @@ class GridList:
 
 def _names(table: Table, ctx: Context) -> "tuple[Item, ...] | None":
     """The table's cells as a list of names, or None when it is not a grid of names (in
-    two columns or more, no cell spanning rows: a court whose offices and session places
-    follow it in the rows below is a table with a structure, not a list)."""
+    two columns or more, hardly a cell spanning rows: a court whose offices and session
+    places follow it in the rows below is a table with a structure, not a list)."""
     p = ctx.params
-    if any(cell.inherited for row in table.rows for cell in row.cells):
+    if sum(1 for row in table.rows if any(cell.inherited for cell in row.cells)) > p.list_max_spanned_rows:
         return None
-    items = [(row, c) for row in table.rows for c, cell in enumerate(row.cells) if cell.text]
+    items = [(row, c) for row in table.rows for c, cell in enumerate(row.cells) if cell.text and not cell.inherited]
     if len(items) < p.list_min_items or len({c for _, c in items}) < 2:
         return None
     names = sum(1 for row, c in items if _name(row.cells[c].text, p.list_max_words))
