@@ -156,6 +156,7 @@ class Memo(Protocol):
     def remember(self, kind: str, values: Mapping[str, Any]) -> None: ...
 
 
+@lru_cache(maxsize=4)
 def _memo_kind(languages: tuple[str, ...]) -> str:
     """What a stored language score depends on: the detector's version, profiles and seed."""
     from importlib.metadata import version

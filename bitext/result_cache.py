@@ -42,6 +42,7 @@ import pickle
 import sys
 import zlib
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
@@ -54,6 +55,7 @@ FORMAT = "bitext-result-1"  # changes when what is stored changes shape
 _RESULT_MODULES = ("bitext.model", "bitext.issues")
 
 
+@lru_cache(maxsize=1)  # once a process: the key is computed before and after a check
 def _package_fingerprint() -> str:
     """Every file of the installed bitext package by name, size and time: an edited,
     reinstalled or upgraded bitext has another fingerprint."""
@@ -69,6 +71,7 @@ def _package_fingerprint() -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)  # once a process: the key is computed before and after a check
 def _environment_fingerprint() -> str:
     """The Python version and each package directory on the path by its modification time
     (a package installed, upgraded or removed adds or removes a ``.dist-info`` there)."""

@@ -66,8 +66,8 @@ def filled_width(table: Table) -> int:
 
 
 def _similarity(links: list[Link], m: "Measurements", wl: int, wr: int, min_pairs: int) -> np.ndarray:
-    """Column × column: the mean cosine of the filled cell pairs (NaN: fewer than ``min_pairs``)
-    times 1, with their count, as (mean, count)."""
+    """Column × column, stacked: the mean cosine of the filled cell pairs over ``links``
+    (NaN where there are fewer than ``min_pairs``) and how many pairs that mean is of."""
     mean = np.full((wl, wr), np.nan)
     count = np.zeros((wl, wr))
     for i in range(wl):

@@ -168,6 +168,11 @@ def _attr(e, name: str) -> Optional[str]:  # type: ignore[no-untyped-def]
 _NUMBERLIKE = re.compile(r"^[\s\d.,:;/%€$£+\-–—−()\u00b2\u00b3\u00b9\u2070-\u2079]*\d[\s\d.,:;/%€$£+\-–—−()\u00b2\u00b3\u00b9\u2070-\u2079]*$")
 
 
+def _placed(entries: list, attributes: tuple[str, ...]) -> bool:  # type: ignore[type-arg]
+    """Whether one of ``entries`` carries one of ``attributes`` (a placement or a span)."""
+    return any(_attr(e, a) is not None for e in entries for a in attributes)
+
+
 def _int(value: Optional[str], default: int = 0) -> int:
     m = re.search(r"\d+", value or "")
     return min(int(m.group()), 10**6) if m else default
@@ -223,9 +228,7 @@ class _Group:
         entry written on purpose places the others)."""
         entries = [e for e in r if local(e.tag) in ("entry", "entrytbl")]
         width = max(self.declared, self.colspecs)
-        return 2 <= len(entries) < width and all(text_of(e) for e in entries) and not any(
-            _attr(e, a) is not None for e in entries for a in ("namest", "nameend", "spanname", "colname", "morerows")
-        )
+        return 2 <= len(entries) < width and all(text_of(e) for e in entries) and not _placed(entries, ("namest", "nameend", "spanname", "colname", "morerows"))
 
     def realign_short_rows(self, width: int) -> None:
         """Short rows (see :meth:`_short`) whose entries read as the table's last columns:
@@ -263,7 +266,7 @@ class _Group:
         width = max(self.declared, self.colspecs)
         if not pending or len(entries) != width:
             return False
-        if any(_attr(e, a) is not None for e in entries for a in ("namest", "spanname", "colname")):
+        if _placed(entries, ("namest", "spanname", "colname")):
             return False
         return all(not text_of(entries[k]) for k in pending if k < width)
 
