@@ -199,9 +199,15 @@ class EmbeddingCache:
         try:
             conn.execute("PRAGMA busy_timeout = 60000")
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))")
-            conn.execute("CREATE TABLE IF NOT EXISTS memo (kind TEXT, key BLOB, value TEXT, PRIMARY KEY (kind, key))")
-            conn.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB, stored INTEGER)")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not set(_SCHEMA) <= tables:
+                # One write transaction taken up front (it waits its turn): schema statements
+                # run one by one in autocommit can meet another writer's commit between their
+                # read and their write, which SQLite answers "database is locked" at once.
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA.values():
+                    conn.execute(statement)
+                conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             conn.close()
             if not _is_damage(exc) or self._repaired:
@@ -395,6 +401,13 @@ class EmbeddingCache:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+_SCHEMA = {
+    "vectors": "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))",
+    "memo": "CREATE TABLE IF NOT EXISTS memo (kind TEXT, key BLOB, value TEXT, PRIMARY KEY (kind, key))",
+    "results": "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB, stored INTEGER)",
+}
 
 
 def _is_damage(exc: Exception) -> bool:
