@@ -198,7 +198,7 @@ class EmbeddingCache:
         conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout = 60000")
-            conn.execute("PRAGMA journal_mode = WAL")
+            _wal(conn)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not set(_SCHEMA) <= tables:
                 # One write transaction taken up front (it waits its turn): schema statements
@@ -401,6 +401,24 @@ class EmbeddingCache:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _wal(conn: sqlite3.Connection, wait: float = 60.0) -> None:
+    """Switch to write-ahead logging (many readers, one writer at a time). Switching needs
+    the database to itself, and SQLite answers "database is locked" at once, without its
+    busy timeout, when other processes open a new cache at the same moment: try again for
+    up to ``wait`` seconds."""
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 _SCHEMA = {
